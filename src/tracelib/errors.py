@@ -1,0 +1,213 @@
+"""The tracelib error tree.
+
+Every exception tracelib raises on purpose is a :class:`TracelibError`. Errors caused
+by bad *input* also subclass :class:`ValueError`, so ``except ValueError`` keeps
+working for callers that do not know tracelib. Each error carries a stable
+machine-readable ``code`` (public API: message texts may change, codes do not) and a
+location telling where the problem is::
+
+    TracelibError                      base of everything tracelib raises
+    ├── InputError (+ ValueError)      bad input; code + position | path | line
+    │   └── Gs1Error                   GS1 keys, AI element strings, Digital Link, EPC
+    │       ├── LinterError            a GS1 Syntax Dictionary linter rejected a value
+    │       └── GcpLengthUnknown       no GS1 Company Prefix length is known for a key
+    └── MissingDependencyError         an optional extra is not installed (+ ImportError)
+
+Locations:
+
+* ``position``: 0-based character offset into the string that was given (a barcode
+  payload, a key, a URI), with ``length`` the number of characters concerned;
+* ``path``: a JSON path such as ``$.epcisBody.eventList[3].bizStep``;
+* ``line``: a 1-based source line of an XML document.
+
+Foreign exceptions (``KeyError``, lxml or pydantic errors) never escape tracelib's
+public functions: they are re-raised as one of these, chained with ``from``.
+
+Examples:
+    >>> from tracelib import gs1
+    >>> try:
+    ...     gs1.gtin.validate("4006381333932")
+    ... except ValueError as err:
+    ...     print(type(err).__name__, err.code, err.position, err.suggestion)
+    Gs1Error GS1_LINTER_INCORRECT_CHECK_DIGIT 12 1
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GcpLengthUnknown",
+    "Gs1Error",
+    "InputError",
+    "LinterError",
+    "MissingDependencyError",
+    "TracelibError",
+]
+
+
+class TracelibError(Exception):
+    """Base class of every error raised by tracelib.
+
+    Args:
+        message: Human-readable description (may change between releases).
+        code: Stable machine-readable code, e.g. ``"GS1_LINTER_INCORRECT_CHECK_DIGIT"``.
+
+    Examples:
+        >>> err = TracelibError("something failed", code="EXAMPLE")
+        >>> err.code, str(err)
+        ('EXAMPLE', 'something failed')
+    """
+
+    code: str
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = str(code)
+
+    @property
+    def message(self) -> str:
+        """The human-readable message."""
+        return str(self.args[0]) if self.args else ""
+
+
+class InputError(TracelibError, ValueError):
+    """Bad input: raised with a stable ``code`` and where the problem is.
+
+    Exactly the location fields that apply are set; the others are ``None``.
+
+    Args:
+        message: Human-readable description.
+        code: Stable machine-readable code.
+        position: 0-based character offset in the input string.
+        length: Number of characters concerned, starting at ``position``.
+        path: JSON path of the offending member.
+        line: 1-based line in an XML source.
+
+    Examples:
+        >>> err = InputError("bad digit", code="X", position=3, length=1)
+        >>> err.location
+        'position 3'
+        >>> isinstance(err, ValueError)
+        True
+    """
+
+    position: int | None
+    length: int | None
+    path: str | None
+    line: int | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        position: int | None = None,
+        length: int | None = None,
+        path: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.position = position
+        self.length = length
+        self.path = path
+        self.line = line
+
+    @property
+    def location(self) -> str:
+        """The location as text: ``"position 12"``, ``"$.a.b"``, ``"line 4"`` or ``""``."""
+        if self.position is not None:
+            return f"position {self.position}"
+        if self.path is not None:
+            return self.path
+        if self.line is not None:
+            return f"line {self.line}"
+        return ""
+
+    def __repr__(self) -> str:
+        where = f", {self.location}" if self.location else ""
+        return f"{type(self).__name__}({self.code}{where}: {self.message})"
+
+
+class Gs1Error(InputError):
+    """Invalid GS1 data: a key, an AI element string, a Digital Link URI or an EPC.
+
+    Args:
+        message: Human-readable description.
+        code: A ``GS1_LINTER_*`` name or a tracelib message-level ``GS1_*`` code.
+        position: 0-based offset of the problem in the string that was given.
+        length: Number of characters concerned.
+        ai: The Application Identifier concerned, if any.
+        component: 1-based component of the AI value, if any.
+        suggestion: A correction where one exists (for example the right check digit).
+
+    Examples:
+        >>> err = Gs1Error("wrong check digit", code="GS1_LINTER_INCORRECT_CHECK_DIGIT",
+        ...                position=13, length=1, suggestion="2")
+        >>> err
+        Gs1Error(GS1_LINTER_INCORRECT_CHECK_DIGIT, position 13: wrong check digit)
+    """
+
+    ai: str | None
+    component: int | None
+    suggestion: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        position: int | None = None,
+        length: int | None = None,
+        ai: str | None = None,
+        component: int | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, position=position, length=length)
+        self.ai = ai
+        self.component = component
+        self.suggestion = suggestion
+
+
+class LinterError(Gs1Error):
+    """A GS1 Syntax Dictionary linter rejected a value; ``code`` is the linter's error name.
+
+    Examples:
+        >>> LinterError("bad", code="GS1_LINTER_NOT_ZERO", position=0, length=1).code
+        'GS1_LINTER_NOT_ZERO'
+    """
+
+
+class GcpLengthUnknown(Gs1Error):  # noqa: N818 - name fixed by the public contract
+    """No GS1 Company Prefix length is known for a key: pass ``gcp_length=`` or register a hook.
+
+    Examples:
+        >>> err = GcpLengthUnknown("no GCP length for 8930000000000", code="GS1_GCP_LENGTH_UNKNOWN")
+        >>> isinstance(err, ValueError)
+        True
+    """
+
+
+class MissingDependencyError(TracelibError, ImportError):
+    """An optional extra is needed for this feature but is not installed.
+
+    Args:
+        feature: What was asked for, e.g. ``"vectorised bulk validation"``.
+        extra: The pip extra that provides it, e.g. ``"bulk"``.
+        package: The missing distribution, e.g. ``"numpy"``.
+
+    Examples:
+        >>> err = MissingDependencyError(feature="pandas output", extra="bulk", package="pandas")
+        >>> print(err)
+        pandas output needs pandas: pip install 'tracelib[bulk]'
+    """
+
+    extra: str
+    package: str
+
+    def __init__(self, *, feature: str, extra: str, package: str) -> None:
+        super().__init__(
+            f"{feature} needs {package}: pip install 'tracelib[{extra}]'",
+            code="MISSING_DEPENDENCY",
+        )
+        self.extra = extra
+        self.package = package
+        self.name = package
