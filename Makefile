@@ -36,7 +36,7 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 docs: $(VENV)/.installed-dev
-	$(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(VENV)/site
 
 test: lint typecheck pytest docs
 
