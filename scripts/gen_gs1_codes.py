@@ -15,6 +15,22 @@ from _conformance import REPO, conformance_root, sha256
 # tracelib's own message-level codes (not linter names), with their English messages.
 MESSAGE_CODES: dict[str, str] = {
     "GS1_INVALID_TYPE": "The value is not text.",
+    "GS1_EPC_BAD_URN": "The text is not a well-formed EPC URI.",
+    "GS1_EPC_UNKNOWN_SCHEME": "The EPC scheme, tag encoding or binary header is not known.",
+    "GS1_EPC_BAD_PARTITION": "The company prefix and reference lengths do not fit the partition.",
+    "GS1_EPC_FIELD_TOO_LONG": "An EPC component is longer or larger than its scheme allows.",
+    "GS1_EPC_FIELD_TOO_SHORT": "An EPC component is shorter than its scheme allows.",
+    "GS1_EPC_BAD_CHARACTER": "An EPC component holds a character its scheme does not allow.",
+    "GS1_EPC_LEADING_ZERO": "A numeric EPC component has a leading zero.",
+    "GS1_EPC_BAD_ESCAPE": "The percent-escape is not one the EPC URI syntax allows.",
+    "GS1_EPC_BAD_PATTERN": "The EPC pattern uses a wildcard where it is not allowed.",
+    "GS1_EPC_BAD_HEX": "The text is not a valid EPC binary encoding in hexadecimal.",
+    "GS1_EPC_NOT_ENCODABLE": "The EPC cannot be represented in the requested form.",
+    "GS1_EPC_BAD_FILTER": "The filter value is outside the range of the tag encoding.",
+    "GS1_EPC_BAD_DIGITAL_LINK": "The GS1 Digital Link URI cannot be converted to an EPC.",
+    "GS1_EPC_BAD_ELEMENT_STRING": "The GS1 element string cannot be converted to an EPC.",
+    "GS1_EPC_NO_COMPANY_PREFIX": "The key has no GS1 Company Prefix (e.g. an RCN), so no EPC.",
+    "GS1_EPC_WRONG_LEVEL": "The identifier is class-level where instance-level is needed, or back.",
     "GS1_EMPTY_VALUE": "The value is empty.",
     "GS1_VALUE_TOO_SHORT": "The value is shorter than the key or component allows.",
     "GS1_VALUE_TOO_LONG": "The value is longer than the key or component allows.",
@@ -23,6 +39,10 @@ MESSAGE_CODES: dict[str, str] = {
     "GS1_INVALID_GCP_LENGTH": "The GS1 Company Prefix length given is outside 4 to 12 or the key.",
     "GS1_NOT_CONVERTIBLE": "The value cannot be converted to the requested form.",
     "GS1_UNRECOGNISED": "The text is not any GS1 key or data format that tracelib knows.",
+    "GS1_INTERNAL_ERROR": "tracelib failed on this input; this is a bug, please report it.",
+    "GS1_UNKNOWN_AI": "The Application Identifier is not in the GS1 Syntax Dictionary.",
+    "GS1_UNKNOWN_LINTER": "No GS1 Syntax Dictionary linter has this name.",
+    "GS1_WRONG_AI": "The Application Identifier is not one that holds this kind of key.",
 }
 
 

@@ -11,8 +11,6 @@ Examples:
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
-
 from . import errors, gs1
 from ._parse import ParseResult, parse
 from .errors import (
@@ -24,10 +22,20 @@ from .errors import (
     TracelibError,
 )
 
-try:
-    __version__ = _metadata.version("tracelib")
-except _metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    from ._version import __version__
+
+
+def __getattr__(name: str) -> str:
+    # The version is read lazily: importlib.metadata alone costs ~60 ms of import time.
+    if name == "__version__":
+        from importlib import metadata
+
+        try:
+            return metadata.version("tracelib")
+        except metadata.PackageNotFoundError:  # pragma: no cover - source tree, not installed
+            from ._version import __version__
+
+            return __version__
+    raise AttributeError(f"module 'tracelib' has no attribute {name!r}")
 
 __all__ = [
     "GcpLengthUnknown",

@@ -61,7 +61,7 @@ class TracelibError(Exception):
 
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
-        self.code = str(code)
+        self.code = code
 
     @property
     def message(self) -> str:
