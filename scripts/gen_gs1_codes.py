@@ -43,6 +43,21 @@ MESSAGE_CODES: dict[str, str] = {
     "GS1_UNKNOWN_AI": "The Application Identifier is not in the GS1 Syntax Dictionary.",
     "GS1_UNKNOWN_LINTER": "No GS1 Syntax Dictionary linter has this name.",
     "GS1_WRONG_AI": "The Application Identifier is not one that holds this kind of key.",
+    "GS1_DL_BAD_SCHEME": "The URI scheme is not http or https in all lower or all upper case.",
+    "GS1_DL_BAD_CHARACTER": "The URI holds a character that a URI cannot carry unescaped.",
+    "GS1_DL_BAD_DOMAIN": "The URI has no domain, or its domain holds a character a domain cannot.",
+    "GS1_DL_NO_PRIMARY_KEY": "No Digital Link primary key AI and value were found in the URI path.",
+    "GS1_DL_BAD_PATH": "The URI path holds an empty value or an AI that does not qualify the key.",
+    "GS1_DL_QUALIFIER_ORDER": "The key qualifiers in the path are not in an order the key allows.",
+    "GS1_DL_QUALIFIER_IN_QUERY": "A key qualifier is in the query string; it belongs in the path.",
+    "GS1_DL_BAD_QUERY": "A query parameter is malformed (no name, or an AI with an empty value).",
+    "GS1_DL_BAD_ESCAPE": "A percent-escape is not %XX with two hex digits, or it decodes to NUL.",
+    "GS1_DL_ZERO_SUPPRESSED_GTIN": "A GTIN in a Digital Link URI is not written with 14 digits.",
+    "GS1_DL_DUPLICATE_AI": "The same AI appears twice in the Digital Link URI.",
+    "GS1_DL_UNKNOWN_AI": "A numeric query parameter is not an AI of the GS1 Syntax Dictionary.",
+    "GS1_DL_CONVENIENCE_ALPHA": "A withdrawn alphabetic short name (e.g. /gtin/) stands for an AI.",
+    "GS1_DL_NOT_ATTRIBUTE": "The AI is not allowed as a Digital Link data attribute (query).",
+    "GS1_DL_BAD_STEM": "The stem is not an http:// or https:// URI with a domain.",
 }
 
 

@@ -23,7 +23,6 @@ from .errors import (
 )
 
 
-
 def __getattr__(name: str) -> str:
     # The version is read lazily: importlib.metadata alone costs ~60 ms of import time.
     if name == "__version__":
@@ -36,6 +35,7 @@ def __getattr__(name: str) -> str:
 
             return __version__
     raise AttributeError(f"module 'tracelib' has no attribute {name!r}")
+
 
 __all__ = [
     "GcpLengthUnknown",

@@ -17,13 +17,20 @@ Examples:
 from __future__ import annotations
 
 from ..errors import Gs1Error
-from ._numeric import check_numeric_key, compact_text, origin, require_ascii_digits
+from ._numeric import (
+    check_numeric_key,
+    compact_text,
+    is_valid_slow,
+    origin,
+    require_ascii_digits,
+)
 from .checkdigit import calc_check_digit as _mod10
 
 __all__ = [
     "LENGTHS",
     "calc_check_digit",
     "compact",
+    "format",
     "is_valid",
     "packaging_indicator",
     "to_gtin8",
@@ -65,31 +72,33 @@ def compact(value: str) -> str:
 
 
 def is_valid(value: object) -> bool:
-    """Tell whether ``value`` is a valid GTIN-8, -12, -13 or -14 (digits only, no separators).
+    """Tell whether ``value`` is a valid GTIN-8, -12, -13 or -14.
 
-    Never raises, whatever it is given. Use :func:`validate` to learn what is wrong.
+    ``True`` exactly when :func:`validate` would accept ``value`` (so separators are
+    allowed), and it never raises, whatever it is given. Plain digit strings take a fast
+    path. Use :func:`validate` to learn what is wrong.
 
     Args:
         value: Anything.
 
     Returns:
-        ``True`` for a string of 8, 12, 13 or 14 ASCII digits with a correct check digit.
+        ``True`` for text holding 8, 12, 13 or 14 ASCII digits with a correct check digit.
 
     Examples:
-        >>> is_valid("8935049500568")
-        True
+        >>> is_valid("8935049500568"), is_valid(" 893-504950056-8 ")
+        (True, True)
         >>> is_valid("8935049500569"), is_valid(None), is_valid(b"8935049500568")
         (False, False, False)
     """
-    if type(value) is not str:
-        return False
-    n = len(value)
-    if n != 13 and n != 14 and n != 8 and n != 12:  # chained != beats `in`
-        return False
-    if not value.isdigit() or not value.isascii():
-        return False
-    b = value.encode()
-    return (sum(b[-1::-2]) + 3 * sum(b[-2::-2]) - _OFFSET[n]) % 10 == 0
+    if type(value) is str:
+        n = len(value)
+        if n == 13 or n == 14 or n == 8 or n == 12:  # chained == beats `in`
+            if value.isdigit() and value.isascii():
+                b = value.encode()
+                return (sum(b[-1::-2]) + 3 * sum(b[-2::-2]) - _OFFSET[n]) % 10 == 0
+        elif value.isdigit() and value.isascii():
+            return False  # already compact: the length alone is wrong
+    return is_valid_slow(validate, value)
 
 
 def validate(value: str) -> str:
@@ -166,16 +175,21 @@ def to_gtin14(value: str) -> str:
 
 
 def _shorten(value: str, length: int) -> str:
-    g14 = to_gtin14(value)
-    head = 14 - length
-    if g14[:head].strip("0"):
+    digits = validate(value)
+    drop = len(digits) - length
+    if drop <= 0:
+        return digits.zfill(length)
+    head = digits[:drop]
+    first = len(head) - len(head.lstrip("0"))
+    if first < drop:
+        start = origin(value, first)
         raise Gs1Error(
-            f"{g14} has non-zero leading digits and cannot be written as a GTIN-{length}",
+            f"{digits} has non-zero leading digits and cannot be written as a GTIN-{length}",
             code="GS1_NOT_CONVERTIBLE",
-            position=0,
-            length=head,
+            position=start,
+            length=origin(value, drop - 1) + 1 - start,
         )
-    return g14[head:]
+    return digits[drop:]
 
 
 def to_gtin13(value: str) -> str:
@@ -265,6 +279,12 @@ def packaging_indicator(value: str) -> int:
 def upce_to_upca(value: str) -> str:
     """Expand a zero-suppressed UPC-E (8 digits, or 6/7 without number system or check) to UPC-A.
 
+    The last of the six middle digits says how zeros were suppressed (GS1 General
+    Specifications, U.P.C.-E): ``0``-``2`` manufacturer ``ab?00`` with item ``00cde``; ``3``
+    ``abc00``/``000de``; ``4`` ``abcd0``/``0000e``; ``5``-``9`` ``abcde``/``0000?``. A UPC-E
+    that no UPC-A suppresses to (for example type ``3`` after a ``0``-``2``, which type
+    ``0``-``2`` covers) is refused rather than expanded.
+
     Args:
         value: UPC-E with number system 0 or 1 and its check digit (8 digits), the 6 middle
             digits alone (number system 0 assumed), or 7 digits without the check digit.
@@ -273,22 +293,28 @@ def upce_to_upca(value: str) -> str:
         The 12-digit UPC-A.
 
     Raises:
-        Gs1Error: for a bad length, non-digits, number system other than 0/1, or a wrong
-            check digit in the 8-digit form.
+        Gs1Error: ``GS1_INVALID_LENGTH`` or ``GS1_LINTER_NON_DIGIT_CHARACTER``;
+            ``GS1_NOT_CONVERTIBLE`` for a number system other than 0/1 or a UPC-E that no
+            UPC-A suppresses to (at the offending digit); ``GS1_LINTER_INCORRECT_CHECK_DIGIT``
+            in the 8-digit form (with the right digit as ``suggestion``).
 
     Examples:
         >>> upce_to_upca("04252614")
         '042100005264'
         >>> upce_to_upca("425261")
         '042100005264'
+        >>> upce_to_upca("01204533")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        tracelib.errors.Gs1Error: 01204533 is not a zero-suppressed UPC-E: ...
     """
-    digits = compact(value)
-    require_ascii_digits(digits, value)
-    if len(digits) == 6:
-        digits = "0" + digits
+    given = compact(value)
+    require_ascii_digits(given, value)
+    shift = 1 if len(given) == 6 else 0  # index in `digits` minus index in `given`
+    digits = "0" + given if shift else given
     if len(digits) not in (7, 8):
         raise Gs1Error(
-            f"a UPC-E has 6, 7 or 8 digits, not {len(digits)}",
+            f"a UPC-E has 6, 7 or 8 digits, not {len(given)}",
             code="GS1_INVALID_LENGTH",
             position=0,
             length=len(value),
@@ -297,27 +323,35 @@ def upce_to_upca(value: str) -> str:
         raise Gs1Error(
             "a UPC-E number system digit is 0 or 1",
             code="GS1_NOT_CONVERTIBLE",
-            position=origin(value, len(digits) - 8 if len(digits) == 8 else 0),
+            position=origin(value, 0),
             length=1,
         )
     ns, m = digits[0], digits[1:7]
     last = m[5]
+    # The digit that must not be 0 (or 0-2) for the suppression type to be the right one.
     if last in "012":
-        body = m[0:2] + last + "0000" + m[2:5]
+        body, stray = m[0:2] + last + "0000" + m[2:5], -1
     elif last == "3":
-        body = m[0:3] + "00000" + m[3:5]
+        body, stray = m[0:3] + "00000" + m[3:5], (2 if m[2] in "012" else -1)
     elif last == "4":
-        body = m[0:4] + "00000" + m[4]
+        body, stray = m[0:4] + "00000" + m[4], (3 if m[3] == "0" else -1)
     else:
-        body = m[0:5] + "0000" + last
+        body, stray = m[0:5] + "0000" + last, (4 if m[4] == "0" else -1)
     upca = ns + body
     check = _mod10(upca)
+    if stray >= 0:
+        raise Gs1Error(
+            f"{given} is not a zero-suppressed UPC-E: suppression type {last} cannot follow"
+            f" {m[stray]!r} (UPC-A {upca + check} suppresses differently)",
+            code="GS1_NOT_CONVERTIBLE",
+            position=origin(value, 1 + stray - shift),
+            length=1,
+        )
     if len(digits) == 8 and digits[7] != check:
-        pos = origin(value, len(digits) - 1)
         raise Gs1Error(
             f"check digit {digits[7]} is wrong, expected {check}",
             code="GS1_LINTER_INCORRECT_CHECK_DIGIT",
-            position=pos,
+            position=origin(value, 7),
             length=1,
             suggestion=check,
         )
@@ -358,3 +392,36 @@ def upca_to_upce(value: str) -> str:
         position=0,
         length=len(value),
     )
+
+
+def format(value: str) -> str:
+    """Write a GTIN the way it is printed under its barcode.
+
+    EAN-13 ``d dddddd dddddd``, UPC-A ``d ddddd ddddd d``, EAN-8 ``dddd dddd``; a GTIN-14
+    (ITF-14, or AI (01)) has no standard grouping and is returned as its 14 digits.
+    :func:`validate` and :func:`compact` read the result back.
+
+    Args:
+        value: A GTIN of any length, possibly with separators.
+
+    Returns:
+        The display form.
+
+    Raises:
+        Gs1Error: as :func:`validate`.
+
+    Examples:
+        >>> format("4006381333931")
+        '4 006381 333931'
+        >>> format("036000291452"), format("96385074")
+        ('0 36000 29145 2', '9638 5074')
+    """
+    d = validate(value)
+    n = len(d)
+    if n == 13:
+        return f"{d[0]} {d[1:7]} {d[7:]}"
+    if n == 12:
+        return f"{d[0]} {d[1:6]} {d[6:11]} {d[11]}"
+    if n == 8:
+        return f"{d[:4]} {d[4:]}"
+    return d
