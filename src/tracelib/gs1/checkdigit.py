@@ -16,6 +16,8 @@ Examples:
 
 from __future__ import annotations
 
+from ..errors import Gs1Error
+
 __all__ = [
     "CSET32",
     "CSET82",
@@ -122,8 +124,6 @@ def calc_check_pair(body: str) -> str:
         >>> calc_check_pair("1987654Ad4X4bL5ttr2310c")
         '2K'
     """
-    from ..errors import Gs1Error
-
     if not isinstance(body, str):
         raise Gs1Error("the value is not text", code="GS1_INVALID_TYPE", position=0, length=0)
     if len(body) > len(_PRIMES):
@@ -174,8 +174,6 @@ def is_valid_check_pair(value: str) -> bool:
 
 
 def _require_digits(body: object) -> None:
-    from ..errors import Gs1Error
-
     if not isinstance(body, str):
         raise Gs1Error("the value is not text", code="GS1_INVALID_TYPE", position=0, length=0)
     if not body:

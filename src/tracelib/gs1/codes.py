@@ -256,6 +256,28 @@ class Gs1Code(str, enum.Enum):
     GS1_DL_CONVENIENCE_ALPHA = "GS1_DL_CONVENIENCE_ALPHA"
     GS1_DL_NOT_ATTRIBUTE = "GS1_DL_NOT_ATTRIBUTE"
     GS1_DL_BAD_STEM = "GS1_DL_BAD_STEM"
+    GS1_UNKNOWN_PROFILE = "GS1_UNKNOWN_PROFILE"
+    GS1_INVALID_AI = "GS1_INVALID_AI"
+    GS1_BAD_BRACKETS = "GS1_BAD_BRACKETS"
+    GS1_MISSING_FNC1 = "GS1_MISSING_FNC1"
+    GS1_EMPTY_DATA = "GS1_EMPTY_DATA"
+    GS1_ILLEGAL_CARET = "GS1_ILLEGAL_CARET"
+    GS1_REPEATED_AIS = "GS1_REPEATED_AIS"
+    GS1_REQUISITE_AIS = "GS1_REQUISITE_AIS"
+    GS1_MUTEX_AIS = "GS1_MUTEX_AIS"
+    GS1_DIGSIG_SERIAL_KEY = "GS1_DIGSIG_SERIAL_KEY"
+    GS1_AI_NOT_PRESENT = "GS1_AI_NOT_PRESENT"
+    GS1_SCAN_MISSING_SYMBOLOGY_ID = "GS1_SCAN_MISSING_SYMBOLOGY_ID"
+    GS1_SCAN_UNKNOWN_SYMBOLOGY = "GS1_SCAN_UNKNOWN_SYMBOLOGY"
+    GS1_SCAN_ILLEGAL_CARET = "GS1_SCAN_ILLEGAL_CARET"
+    GS1_DL_COMPRESSION_BAD_BASE64 = "GS1_DL_COMPRESSION_BAD_BASE64"
+    GS1_DL_COMPRESSION_TRUNCATED = "GS1_DL_COMPRESSION_TRUNCATED"
+    GS1_DL_COMPRESSION_UNKNOWN_AI = "GS1_DL_COMPRESSION_UNKNOWN_AI"
+    GS1_DL_COMPRESSION_BAD_ENCODING = "GS1_DL_COMPRESSION_BAD_ENCODING"
+    GS1_DL_COMPRESSION_DUPLICATE_AI = "GS1_DL_COMPRESSION_DUPLICATE_AI"
+    GS1_DL_COMPRESSION_NOT_ENCODABLE = "GS1_DL_COMPRESSION_NOT_ENCODABLE"
+    GS1_DL_COMPRESSION_NOT_COMPRESSED = "GS1_DL_COMPRESSION_NOT_COMPRESSED"
+    GS1_DL_COMPRESSION_EPC_BINARY_UNSUPPORTED = "GS1_DL_COMPRESSION_EPC_BINARY_UNSUPPORTED"
 
 
 _MESSAGES: dict[str, str] = {
@@ -427,6 +449,28 @@ _MESSAGES: dict[str, str] = {
     "GS1_DL_CONVENIENCE_ALPHA": "A withdrawn alphabetic short name (e.g. /gtin/) stands for an AI.",
     "GS1_DL_NOT_ATTRIBUTE": "The AI is not allowed as a Digital Link data attribute (query).",
     "GS1_DL_BAD_STEM": "The stem is not an http:// or https:// URI with a domain.",
+    "GS1_UNKNOWN_PROFILE": "No validation profile has this name.",
+    "GS1_INVALID_AI": "An Application Identifier must be two to four digits.",
+    "GS1_BAD_BRACKETS": "Bracketed AIs must be written (AI)value, each AI closed by ')'.",
+    "GS1_MISSING_FNC1": "Raw AI data must start with FNC1: '^' or a separator character.",
+    "GS1_EMPTY_DATA": "There is no AI data.",
+    "GS1_ILLEGAL_CARET": "A value contains '^', which would be read as FNC1.",
+    "GS1_REPEATED_AIS": "An AI occurs more than once with different values.",
+    "GS1_REQUISITE_AIS": "An AI is present without the AIs it requires (req=).",
+    "GS1_MUTEX_AIS": "Two AIs that must not be used together are present (ex=).",
+    "GS1_DIGSIG_SERIAL_KEY": "A digital signature (8030) needs (253), (255) or (8003) serialised.",
+    "GS1_AI_NOT_PRESENT": "The element string has no such AI.",
+    "GS1_SCAN_MISSING_SYMBOLOGY_ID": "Scan data must start with a symbology identifier, e.g. ]C1.",
+    "GS1_SCAN_UNKNOWN_SYMBOLOGY": "The symbology identifier or name is not supported.",
+    "GS1_SCAN_ILLEGAL_CARET": "GS1 scan data contains '^'; FNC1 is transmitted as GS (0x1D).",
+    "GS1_DL_COMPRESSION_BAD_BASE64": "The compressed segment is empty or not base64url text.",
+    "GS1_DL_COMPRESSION_TRUNCATED": "The compressed data ends in the middle of an entry.",
+    "GS1_DL_COMPRESSION_UNKNOWN_AI": "The compressed data names an AI the Syntax Dictionary lacks.",
+    "GS1_DL_COMPRESSION_BAD_ENCODING": "A compressed entry is malformed (code, length or value).",
+    "GS1_DL_COMPRESSION_DUPLICATE_AI": "An AI occurs twice; a compressed Digital Link holds it once.",
+    "GS1_DL_COMPRESSION_NOT_ENCODABLE": "A value or parameter cannot be written in compressed form.",
+    "GS1_DL_COMPRESSION_NOT_COMPRESSED": "The URI has no compressed Digital Link path segment.",
+    "GS1_DL_COMPRESSION_EPC_BINARY_UNSUPPORTED": "EPC binary compression (/ex, /eh) is unsupported.",
 }
 
 #: The linter error names, in the C library's enum order.
@@ -603,6 +647,28 @@ MESSAGE_CODES: tuple[str, ...] = (
     "GS1_DL_CONVENIENCE_ALPHA",
     "GS1_DL_NOT_ATTRIBUTE",
     "GS1_DL_BAD_STEM",
+    "GS1_UNKNOWN_PROFILE",
+    "GS1_INVALID_AI",
+    "GS1_BAD_BRACKETS",
+    "GS1_MISSING_FNC1",
+    "GS1_EMPTY_DATA",
+    "GS1_ILLEGAL_CARET",
+    "GS1_REPEATED_AIS",
+    "GS1_REQUISITE_AIS",
+    "GS1_MUTEX_AIS",
+    "GS1_DIGSIG_SERIAL_KEY",
+    "GS1_AI_NOT_PRESENT",
+    "GS1_SCAN_MISSING_SYMBOLOGY_ID",
+    "GS1_SCAN_UNKNOWN_SYMBOLOGY",
+    "GS1_SCAN_ILLEGAL_CARET",
+    "GS1_DL_COMPRESSION_BAD_BASE64",
+    "GS1_DL_COMPRESSION_TRUNCATED",
+    "GS1_DL_COMPRESSION_UNKNOWN_AI",
+    "GS1_DL_COMPRESSION_BAD_ENCODING",
+    "GS1_DL_COMPRESSION_DUPLICATE_AI",
+    "GS1_DL_COMPRESSION_NOT_ENCODABLE",
+    "GS1_DL_COMPRESSION_NOT_COMPRESSED",
+    "GS1_DL_COMPRESSION_EPC_BINARY_UNSUPPORTED",
 )
 
 
