@@ -14,6 +14,7 @@ from __future__ import annotations
 from . import errors, gs1
 from ._parse import ParseResult, parse
 from .errors import (
+    EpcisError,
     GcpLengthUnknown,
     Gs1Error,
     InputError,
@@ -38,6 +39,7 @@ def __getattr__(name: str) -> str:
 
 
 __all__ = [
+    "EpcisError",
     "GcpLengthUnknown",
     "Gs1Error",
     "InputError",

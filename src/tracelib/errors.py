@@ -11,7 +11,14 @@ location telling where the problem is::
     │   └── Gs1Error                   GS1 keys, AI element strings, Digital Link, EPC
     │       ├── LinterError            a GS1 Syntax Dictionary linter rejected a value
     │       └── GcpLengthUnknown       no GS1 Company Prefix length is known for a key
+    │   └── EpcisError                 EPCIS documents and events (XML line or JSON path)
+    │       ├── UnknownContextError    a JSON-LD @context that is not bundled (never fetched)
+    │       ├── JsonLdError            a JSON-LD processing error (e.g. a protected term redefined)
+    │       └── HostileXmlError        XML refused for safety (DTD, entities, oversized nodes)
     └── MissingDependencyError         an optional extra is not installed (+ ImportError)
+
+    TracelibWarning (UserWarning)      base of tracelib's warnings
+    └── LossyConversionWarning         a conversion had to drop or merge information
 
 Locations:
 
@@ -35,12 +42,18 @@ Examples:
 from __future__ import annotations
 
 __all__ = [
+    "EpcisError",
     "GcpLengthUnknown",
     "Gs1Error",
+    "HostileXmlError",
     "InputError",
+    "JsonLdError",
     "LinterError",
+    "LossyConversionWarning",
     "MissingDependencyError",
     "TracelibError",
+    "TracelibWarning",
+    "UnknownContextError",
 ]
 
 
@@ -183,6 +196,87 @@ class GcpLengthUnknown(Gs1Error):  # noqa: N818 - name fixed by the public contr
         >>> err = GcpLengthUnknown("no GCP length for 8930000000000", code="GS1_GCP_LENGTH_UNKNOWN")
         >>> isinstance(err, ValueError)
         True
+    """
+
+
+class EpcisError(InputError):
+    """An invalid EPCIS document or event; ``line`` (XML) or ``path`` (JSON) says where.
+
+    Args:
+        message: Human-readable description.
+        code: Stable code, e.g. ``"EPCIS_XSD_INVALID"`` or ``"EPCIS_MISSING_FIELD"``.
+        path: JSON path of the offending member, e.g. ``$.epcisBody.eventList[3].bizStep``.
+        line: 1-based line of the offending XML element.
+        position: 0-based character offset, when neither a path nor a line applies.
+
+    Examples:
+        >>> err = EpcisError("bizStep is not a CBV value", code="EPCIS_UNKNOWN_VOCAB",
+        ...                  path="$.epcisBody.eventList[0].bizStep")
+        >>> err.location
+        '$.epcisBody.eventList[0].bizStep'
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        path: str | None = None,
+        line: int | None = None,
+        position: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code, path=path, line=line, position=position)
+
+
+class UnknownContextError(EpcisError):
+    """A JSON-LD ``@context`` URL that tracelib does not bundle; it is never fetched.
+
+    Examples:
+        >>> err = UnknownContextError("context https://example.com/c.jsonld is not bundled",
+        ...                           code="EPCIS_UNKNOWN_CONTEXT", path="$['@context'][1]")
+        >>> isinstance(err, ValueError)
+        True
+    """
+
+
+class JsonLdError(EpcisError):
+    """A JSON-LD processing error, such as redefining a protected term in strict mode.
+
+    Examples:
+        >>> err = JsonLdError("cbvmda is protected", code="EPCIS_PROTECTED_TERM", path="$")
+        >>> err.code
+        'EPCIS_PROTECTED_TERM'
+    """
+
+
+class HostileXmlError(EpcisError):
+    """XML refused for safety: a DTD, entity declarations, or a node past the size bounds.
+
+    Examples:
+        >>> HostileXmlError("DTDs are not allowed", code="EPCIS_HOSTILE_XML", line=1).line
+        1
+    """
+
+
+class TracelibWarning(UserWarning):
+    """Base class of the warnings tracelib emits.
+
+    Examples:
+        >>> issubclass(LossyConversionWarning, TracelibWarning)
+        True
+    """
+
+
+class LossyConversionWarning(TracelibWarning):
+    """A conversion could not keep everything, e.g. several certificationInfo values written to XML.
+
+    Examples:
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     warnings.warn("one certificationInfo fits in XML", LossyConversionWarning)
+        >>> caught[0].category.__name__
+        'LossyConversionWarning'
     """
 
 
