@@ -10,11 +10,17 @@ location telling where the problem is::
     ├── InputError (+ ValueError)      bad input; code + position | path | line
     │   └── Gs1Error                   GS1 keys, AI element strings, Digital Link, EPC
     │       ├── LinterError            a GS1 Syntax Dictionary linter rejected a value
+    │       ├── AiNotPresentError      ``element_string[ai]`` for an absent AI (+ KeyError)
     │       └── GcpLengthUnknown       no GS1 Company Prefix length is known for a key
     │   └── EpcisError                 EPCIS documents and events (XML line or JSON path)
     │       ├── UnknownContextError    a JSON-LD @context that is not bundled (never fetched)
     │       ├── JsonLdError            a JSON-LD processing error (e.g. a protected term redefined)
     │       └── HostileXmlError        XML refused for safety (DTD, entities, oversized nodes)
+    │   └── MalformedInput             signing input failing strict parsing (I-JSON, base64, DSSE,
+    │                                  record header, key, note); verify() reports MALFORMED_RECORD
+    ├── SigningError                   signed data failed a check (not a ValueError: tampering)
+    │   ├── SignatureInvalid           a signature does not verify, or alg does not match the key
+    │   └── ProofInvalid               a Merkle inclusion or consistency proof does not verify
     └── MissingDependencyError         an optional extra is not installed (+ ImportError)
 
     TracelibWarning (UserWarning)      base of tracelib's warnings
@@ -42,6 +48,7 @@ Examples:
 from __future__ import annotations
 
 __all__ = [
+    "AiNotPresentError",
     "EpcisError",
     "GcpLengthUnknown",
     "Gs1Error",
@@ -50,7 +57,11 @@ __all__ = [
     "JsonLdError",
     "LinterError",
     "LossyConversionWarning",
+    "MalformedInput",
     "MissingDependencyError",
+    "ProofInvalid",
+    "SignatureInvalid",
+    "SigningError",
     "TracelibError",
     "TracelibWarning",
     "UnknownContextError",
@@ -189,6 +200,20 @@ class LinterError(Gs1Error):
     """
 
 
+class AiNotPresentError(Gs1Error, KeyError):
+    """Raised by ``element_string[ai]`` when the AI is absent; it is a ``KeyError`` too.
+
+    Examples:
+        >>> err = AiNotPresentError("no AI (10)", code="GS1_AI_NOT_PRESENT", ai="10")
+        >>> isinstance(err, KeyError), str(err)
+        (True, 'no AI (10)')
+    """
+
+    def __str__(self) -> str:
+        # KeyError would quote the message; keep it as written.
+        return self.message
+
+
 class GcpLengthUnknown(Gs1Error):  # noqa: N818 - name fixed by the public contract
     """No GS1 Company Prefix length is known for a key: pass ``gcp_length=`` or register a hook.
 
@@ -255,6 +280,57 @@ class HostileXmlError(EpcisError):
     Examples:
         >>> HostileXmlError("DTDs are not allowed", code="EPCIS_HOSTILE_XML", line=1).line
         1
+    """
+
+
+class MalformedInput(InputError):  # noqa: N818 - name fixed by the public contract
+    """Signing input that fails strict parsing: I-JSON, base64, DSSE, header, key or note.
+
+    ``code`` says what failed (``JSON_DUPLICATE_NAME``, ``JSON_LONE_SURROGATE``,
+    ``JSON_INTEGER_RANGE``, ``BASE64_INVALID``, ``MALFORMED_RECORD``, ``NON_CANONICAL_ENCODING``,
+    ...); ``position`` is the 0-based offset in the bytes or text given, ``path`` the JSON path
+    of a bad member. ``tracelib.signing.verify`` reports any of these as the finding
+    ``MALFORMED_RECORD`` (``NON_CANONICAL_ENCODING`` keeps its own code).
+
+    Examples:
+        >>> err = MalformedInput("duplicate name 'a'", code="JSON_DUPLICATE_NAME", position=9)
+        >>> err
+        MalformedInput(JSON_DUPLICATE_NAME, position 9: duplicate name 'a')
+        >>> isinstance(err, ValueError)
+        True
+    """
+
+
+class SigningError(TracelibError):
+    """Signed data failed a cryptographic or integrity check; ``code`` says which.
+
+    Not a :class:`ValueError`: a forged signature is tampering, not a programming error.
+    ``verify_*`` functions raise these and never return ``False`` (as pyca/cryptography).
+    Codes used directly on this class: ``PAYLOAD_DIGEST_MISMATCH``.
+
+    Examples:
+        >>> SigningError("payload digest differs", code="PAYLOAD_DIGEST_MISMATCH").code
+        'PAYLOAD_DIGEST_MISMATCH'
+    """
+
+
+class SignatureInvalid(SigningError):  # noqa: N818 - name fixed by the public contract
+    """A signature does not verify (``SIGNATURE_INVALID``, ``NOTE_SIGNATURE_INVALID``,
+    ``NOTE_UNVERIFIED``) or the algorithm does not match the key (``ALG_KEY_MISMATCH``).
+
+    Examples:
+        >>> err = SignatureInvalid("Ed25519 signature does not verify", code="SIGNATURE_INVALID")
+        >>> isinstance(err, SigningError), isinstance(err, ValueError)
+        (True, False)
+    """
+
+
+class ProofInvalid(SigningError):  # noqa: N818 - name fixed by the public contract
+    """A Merkle proof does not verify: ``INCLUSION_PROOF_INVALID`` or ``CONSISTENCY_PROOF_INVALID``.
+
+    Examples:
+        >>> ProofInvalid("index 5 >= size 4", code="INCLUSION_PROOF_INVALID").code
+        'INCLUSION_PROOF_INVALID'
     """
 
 

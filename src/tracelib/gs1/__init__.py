@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ..errors import GcpLengthUnknown, Gs1Error, LinterError
+from ..errors import AiNotPresentError, GcpLengthUnknown, Gs1Error, LinterError
 from . import checkdigit, codes, gtin
 from .ai import DICTIONARY_RELEASE
 from .codes import Gs1Code
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
         bulk,
         charsets,
         cpid,
+        digital_link,
+        dl_compression,
+        element_strings,
         epc,
         gcn,
         gdti,
@@ -44,9 +47,14 @@ if TYPE_CHECKING:
         gsrnp,
         itip,
         keys,
+        options,
         prefixes,
+        scan_data,
         sscc,
     )
+    from .digital_link import DigitalLink, build_digital_link, parse_digital_link
+    from .dl_compression import compress_digital_link, decompress, is_compressed
+    from .element_strings import ElementString, Money, from_ais, parse_element_string
     from .keys import (
         Cpid,
         Gcn,
@@ -63,13 +71,18 @@ if TYPE_CHECKING:
         Itip,
         Sscc,
     )
+    from .options import Gs1Options, Profile, profile_options
     from .prefixes import Gs1Prefix
+    from .scan_data import ScanData, generate_scan_data, parse_scan_data
 
 _SUBMODULES = frozenset(
     {
         "bulk",
         "charsets",
         "cpid",
+        "digital_link",
+        "dl_compression",
+        "element_strings",
         "epc",
         "gcn",
         "gdti",
@@ -83,7 +96,9 @@ _SUBMODULES = frozenset(
         "gsrnp",
         "itip",
         "keys",
+        "options",
         "prefixes",
+        "scan_data",
         "sscc",
     }
 )
@@ -108,11 +123,30 @@ _CLASSES = {
         "keys",
     ),
     "Gs1Prefix": "prefixes",
+    "DigitalLink": "digital_link",
+    "build_digital_link": "digital_link",
+    "parse_digital_link": "digital_link",
+    "compress_digital_link": "dl_compression",
+    "decompress": "dl_compression",
+    "is_compressed": "dl_compression",
+    "ElementString": "element_strings",
+    "Money": "element_strings",
+    "from_ais": "element_strings",
+    "parse_element_string": "element_strings",
+    "Gs1Options": "options",
+    "Profile": "options",
+    "profile_options": "options",
+    "ScanData": "scan_data",
+    "generate_scan_data": "scan_data",
+    "parse_scan_data": "scan_data",
 }
 
 __all__ = [
     "DICTIONARY_RELEASE",
+    "AiNotPresentError",
     "Cpid",
+    "DigitalLink",
+    "ElementString",
     "Gcn",
     "GcpLengthUnknown",
     "Gdti",
@@ -123,6 +157,7 @@ __all__ = [
     "Grai",
     "Gs1Code",
     "Gs1Error",
+    "Gs1Options",
     "Gs1Prefix",
     "Gsin",
     "Gsrn",
@@ -130,16 +165,27 @@ __all__ = [
     "Gtin",
     "Itip",
     "LinterError",
+    "Money",
+    "Profile",
+    "ScanData",
     "Sscc",
     "ai",
+    "build_digital_link",
     "bulk",
     "charsets",
     "checkdigit",
     "codes",
+    "compress_digital_link",
     "cpid",
+    "decompress",
+    "digital_link",
+    "dl_compression",
+    "element_strings",
     "epc",
+    "from_ais",
     "gcn",
     "gdti",
+    "generate_scan_data",
     "giai",
     "ginc",
     "gln",
@@ -149,9 +195,16 @@ __all__ = [
     "gsrn",
     "gsrnp",
     "gtin",
+    "is_compressed",
     "itip",
     "keys",
+    "options",
+    "parse_digital_link",
+    "parse_element_string",
+    "parse_scan_data",
     "prefixes",
+    "profile_options",
+    "scan_data",
     "sscc",
 ]
 

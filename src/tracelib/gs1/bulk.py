@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Gs1Error
 from . import _bulk_pandas
+from ._bulk_es import ElementStringBulkResult, validate_element_strings
 from .checkdigit import is_valid_check_digit as _check_digit_ok
 from .gtin import compact as _compact
 from .gtin import validate as _validate
@@ -46,8 +47,10 @@ if TYPE_CHECKING:
 __all__ = [
     "BulkItem",
     "BulkResult",
+    "ElementStringBulkResult",
     "register_accessor",
     "to_gtin14",
+    "validate_element_strings",
     "validate_gtins",
 ]
 

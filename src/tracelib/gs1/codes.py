@@ -278,6 +278,17 @@ class Gs1Code(str, enum.Enum):
     GS1_DL_COMPRESSION_NOT_ENCODABLE = "GS1_DL_COMPRESSION_NOT_ENCODABLE"
     GS1_DL_COMPRESSION_NOT_COMPRESSED = "GS1_DL_COMPRESSION_NOT_COMPRESSED"
     GS1_DL_COMPRESSION_EPC_BINARY_UNSUPPORTED = "GS1_DL_COMPRESSION_EPC_BINARY_UNSUPPORTED"
+    GS1_LABEL_NOT_DIGITAL_LINK = "GS1_LABEL_NOT_DIGITAL_LINK"
+    GS1_LABEL_DATA_TOO_LONG = "GS1_LABEL_DATA_TOO_LONG"
+    GS1_LABEL_ENCODER_ERROR = "GS1_LABEL_ENCODER_ERROR"
+    GS1_LABEL_BAD_OPTION = "GS1_LABEL_BAD_OPTION"
+    GS1_LABEL_BAD_IMAGE = "GS1_LABEL_BAD_IMAGE"
+    GS1_TRACE_CODE_NO_GTIN = "GS1_TRACE_CODE_NO_GTIN"
+    GS1_TRACE_CODE_NO_LOT_OR_SERIAL = "GS1_TRACE_CODE_NO_LOT_OR_SERIAL"
+    GS1_TRACE_CODE_UNEXPECTED_AI = "GS1_TRACE_CODE_UNEXPECTED_AI"
+    GS1_TRACE_CODE_NO_GLN = "GS1_TRACE_CODE_NO_GLN"
+    GS1_TRACE_CODE_BAD_ROLE = "GS1_TRACE_CODE_BAD_ROLE"
+    GS1_TRACE_CODE_BAD_DATE = "GS1_TRACE_CODE_BAD_DATE"
 
 
 _MESSAGES: dict[str, str] = {
@@ -471,6 +482,17 @@ _MESSAGES: dict[str, str] = {
     "GS1_DL_COMPRESSION_NOT_ENCODABLE": "A value or parameter cannot be written in compressed form.",
     "GS1_DL_COMPRESSION_NOT_COMPRESSED": "The URI has no compressed Digital Link path segment.",
     "GS1_DL_COMPRESSION_EPC_BINARY_UNSUPPORTED": "EPC binary compression (/ex, /eh) is unsupported.",
+    "GS1_LABEL_NOT_DIGITAL_LINK": "A plain QR Code label carries a GS1 Digital Link URI; this is not one.",
+    "GS1_LABEL_DATA_TOO_LONG": "The data does not fit in the largest symbol of this symbology.",
+    "GS1_LABEL_ENCODER_ERROR": "The barcode encoder rejected the data.",
+    "GS1_LABEL_BAD_OPTION": "A label option (error correction, module size, quiet zone) is invalid.",
+    "GS1_LABEL_BAD_IMAGE": "The image cannot be read (not image data, or a format not supported).",
+    "GS1_TRACE_CODE_NO_GTIN": "A product trace code needs a GTIN, AI (01).",
+    "GS1_TRACE_CODE_NO_LOT_OR_SERIAL": "A product trace code needs a batch/lot (10) or a serial (21).",
+    "GS1_TRACE_CODE_UNEXPECTED_AI": "The AI is not part of this kind of trace code.",
+    "GS1_TRACE_CODE_NO_GLN": "A location trace code needs a GLN, one of AIs (410) to (417).",
+    "GS1_TRACE_CODE_BAD_ROLE": "The location role is not one of the GLN roles of AIs (410) to (417).",
+    "GS1_TRACE_CODE_BAD_DATE": "The date is not a date, or YYMMDD cannot represent it.",
 }
 
 #: The linter error names, in the C library's enum order.
@@ -669,6 +691,17 @@ MESSAGE_CODES: tuple[str, ...] = (
     "GS1_DL_COMPRESSION_NOT_ENCODABLE",
     "GS1_DL_COMPRESSION_NOT_COMPRESSED",
     "GS1_DL_COMPRESSION_EPC_BINARY_UNSUPPORTED",
+    "GS1_LABEL_NOT_DIGITAL_LINK",
+    "GS1_LABEL_DATA_TOO_LONG",
+    "GS1_LABEL_ENCODER_ERROR",
+    "GS1_LABEL_BAD_OPTION",
+    "GS1_LABEL_BAD_IMAGE",
+    "GS1_TRACE_CODE_NO_GTIN",
+    "GS1_TRACE_CODE_NO_LOT_OR_SERIAL",
+    "GS1_TRACE_CODE_UNEXPECTED_AI",
+    "GS1_TRACE_CODE_NO_GLN",
+    "GS1_TRACE_CODE_BAD_ROLE",
+    "GS1_TRACE_CODE_BAD_DATE",
 )
 
 
