@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import tracelib
 from tracelib import ParseResult, parse
-from tracelib._parse import _DETECTORS, KEY_KINDS, _active, _parse_as
+from tracelib._parse import _DETECTORS, DATA_KINDS, KEY_KINDS, _active, _parse_as
 from tracelib.errors import Gs1Error
 from tracelib.gs1 import checkdigit, gtin
 from tracelib.gs1.codes import LINTER_CODES, MESSAGE_CODES
@@ -133,14 +133,23 @@ def test_ai_01_needs_fourteen_digits():
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["(10)ABC123", "(01)18930123451016(10)LOT1", "(99)x", "(21)12345"],
+    ("text", "ok", "code"),
+    [
+        ("(01)18930123451016(10)LOT1", True, None),
+        ("(99)x", True, None),
+        ("(10)ABC123", False, "GS1_REQUISITE_AIS"),
+        ("(21)12345", False, "GS1_REQUISITE_AIS"),
+    ],
 )
-def test_element_strings_are_not_yet_recognised(text):
+def test_multi_ai_text_is_read_as_an_element_string(text, ok, code):
     r = parse(text)
-    assert r.kind is None
-    assert list(r.errors) == ["*"]
-    assert r.error.code == "GS1_UNRECOGNISED"
+    if ok:
+        assert r.kind == "element-string"
+        assert r.value == text
+    else:
+        assert r.kind is None
+        assert r.error_kind == "element-string"
+        assert r.error.code == code
 
 
 def test_wrong_check_digit_reports_every_plausible_kind_most_likely_first():
@@ -408,8 +417,8 @@ def _check_invariants(text, r):
         assert r.value
         assert r.error is None
         assert len(set(r.candidates)) == len(r.candidates)
-    assert set(r.candidates) <= set(KEY_KINDS)
-    assert set(r.errors) <= {*KEY_KINDS, "*"}
+    assert set(r.candidates) <= {*KEY_KINDS, *DATA_KINDS}
+    assert set(r.errors) <= {*KEY_KINDS, *DATA_KINDS, "*"}
     assert set(r.errors).isdisjoint(r.candidates)
     for err in r.errors.values():
         assert isinstance(err, Gs1Error)

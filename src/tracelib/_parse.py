@@ -5,16 +5,30 @@ an ``(AI)`` prefix) to choose the formats worth trying, runs each one's validato
 returns a :class:`ParseResult` with the value found, every other reading that is also
 valid, and the error of each format that was tried and failed.
 
-Detection is a registry: each format is one :class:`_Detector` entry in ``_DETECTORS``
-(kind, tier, a cheap shape test and a validator). Later formats (AI element strings,
-Digital Link URIs, EPC URIs) are added as further entries.
+Detection is a registry: each format is one :class:`_Detector` entry (kind, tier, a cheap
+shape test and a validator): the GS1 keys in ``_DETECTORS``, the other GS1 data formats in
+``tracelib._parse_data.DATA_DETECTORS`` (:data:`DATA_KINDS`):
+
+- ``element-string``: bracketed AIs of more than one key, or of other AIs
+  (``(01)…(10)…``), raw data starting with FNC1 (``^`` or GS) and GS1 scan data with a
+  symbology identifier (``]C1``, ``]d2``, ``]Q3``, ``]e0``, ``]J1``, ``]E0``, ``]E4``);
+  the value is the bracketed HRI;
+- ``dl``: a GS1 Digital Link URI (``http(s)://``, compressed too, or plain scan data
+  ``]Q1``/``]d1``/``]J0`` holding one); the value is the URI as given;
+- ``epc``: an EPC URN (``urn:epc:id:``, ``idpat``, ``class``), tag URI
+  (``urn:epc:tag:``) or binary EPC in hex (24-128 hex digits starting with an EPC
+  header byte, 2C-41; a hex text of 30 characters or fewer must hold a letter A-F, so
+  that digit strings stay keys); the value is the pure-identity URN.
+
+Their shapes never overlap the keys' (a single key in ``(AI)`` form stays a key), so they
+are tried first (tier 0, EPC at tier 1).
 
 How the kind is chosen:
 
 1. Text that starts with the ``(AI)`` of a single GS1 key, such as ``(01)`` or
    ``(414)``, is read as that key only; the AI's fixed length applies (``(01)`` holds 14
    digits) and error positions count from the start of the text. Other ``(AI)`` text
-   (element strings) is not recognised yet.
+   is an element string.
 2. Otherwise the keys are tried by tiers, in this priority order:
 
    - tier 1, fixed-shape numeric keys: ``gtin, gln, sscc, gsrn, gsrnp, itip, gsin`` and
@@ -60,7 +74,7 @@ from typing import Any
 
 from .errors import Gs1Error
 
-__all__ = ["KEY_KINDS", "ParseResult", "parse"]
+__all__ = ["DATA_KINDS", "KEY_KINDS", "ParseResult", "parse"]
 
 #: Key of the single entry of ``ParseResult.errors`` when no format fits the text.
 _ANY = "*"
@@ -82,6 +96,10 @@ KEY_KINDS: tuple[str, ...] = (
     "ginc",
     "cpid",
 )
+
+#: The GS1 data kinds that are not single keys, each one detector (tried before the keys).
+DATA_KINDS: tuple[str, ...] = ("element-string", "dl", "epc")
+_KEY_KIND_SET = frozenset(KEY_KINDS)
 
 # Longest text looked at as a key (GIAI, GINC, CPID: 30 characters) with room for the
 # separators people type. Longer text is left to other detectors (URIs, element strings).
@@ -435,8 +453,6 @@ def _unrecognised(view: _View) -> ParseResult:
     n = len(s)
     if n > _MAX_KEY_TEXT:
         why = f"{n} characters is longer than any GS1 key"
-    elif s.startswith("(") and _HRI_PREFIX.match(s):
-        why = "element strings other than a single GS1 key in (AI) form are not read yet"
     elif view.digit_like:
         why = f"{len(view.compact)} digits fit no GS1 key (the longest has 30 characters)"
     else:
@@ -459,13 +475,24 @@ def _attempt(detector: _Detector, view: _View) -> str | Gs1Error:
 
 
 _ACTIVE: list[tuple[_Detector, ...]] = []
+_ALL: list[tuple[_Detector, ...]] = []
 
 
 def _active() -> tuple[_Detector, ...]:
-    """The detectors whose implementation is importable, in priority order (computed once)."""
+    """The key detectors whose implementation is importable, in priority order (computed once)."""
     if not _ACTIVE:
         _ACTIVE.append(tuple(d for d in _DETECTORS if d.available()))
     return _ACTIVE[0]
+
+
+def _all_active() -> tuple[_Detector, ...]:
+    """Every available detector, keys and data formats, sorted by tier (stable)."""
+    if not _ALL:
+        from ._parse_data import DATA_DETECTORS
+
+        data = tuple(d for d in DATA_DETECTORS if d.available())
+        _ALL.append(tuple(sorted(data + _active(), key=lambda d: d.tier)))
+    return _ALL[0]
 
 
 def _parse(text: object, only: str | None = None) -> ParseResult:
@@ -479,7 +506,7 @@ def _parse(text: object, only: str | None = None) -> ParseResult:
     hri = view.hri_ai is not None
     valid_tier: int | None = None  # the tier of the first valid reading
     numeric_shape = False  # a tier-1 (fixed-shape numeric) key fits the text
-    for detector in _active():
+    for detector in _all_active():
         if only is None:
             tier = detector.tier
             if valid_tier is not None and tier > valid_tier:
@@ -488,8 +515,10 @@ def _parse(text: object, only: str | None = None) -> ParseResult:
                 continue  # mostly digits: explained by the numeric key it resembles
             if not detector.matches(view):
                 continue
-            numeric_shape = numeric_shape or tier == 1
-        elif detector.kind != only or (hri and not detector.matches(view)):
+            numeric_shape = numeric_shape or (tier == 1 and detector.kind in _KEY_KIND_SET)
+        elif detector.kind != only or (
+            hri and detector.kind in _KEY_KIND_SET and not detector.matches(view)
+        ):
             continue
         outcome = _attempt(detector, view)
         if type(outcome) is str:

@@ -1,4 +1,8 @@
-"""``tracelib gs1 validate``: check GS1 keys given on the command line or read from a file.
+"""``tracelib gs1 validate``: check GS1 keys and data given on the command line or in a file.
+
+Besides the keys, ``--kind element-string|dl|epc`` (or detection) checks AI element strings
+(bracketed, raw, scan data), Digital Link URIs and EPCs; ``tracelib gs1 convert`` and
+``tracelib gs1 label`` live in :mod:`tracelib.cli.gs1_convert` and :mod:`tracelib.cli.gs1_label`.
 
 Each input gets one verdict: valid (with its kind and canonical form) or invalid (with the
 error code, the position of the offending character, a message and, where one exists, a
@@ -13,7 +17,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from .._parse import KEY_KINDS, _key_module, _parse_as, parse
+from .._parse import DATA_KINDS, KEY_KINDS, _key_module, _parse_as, parse
 from ._inputs import UsageError, is_tty, read_codes
 from ._output import (
     CARET_LIMIT,
@@ -29,14 +33,14 @@ from ._output import (
 
 __all__ = ["BULK_THRESHOLD", "add_parser", "check", "validate_command"]
 
-#: Inputs beyond this many rows use the bulk GTIN validator and may show a progress bar.
+#: Inputs beyond this many rows use a bulk validator and may show a progress bar.
 BULK_THRESHOLD = 100_000
 
-_KIND_HELP = ", ".join(KEY_KINDS)
+_KIND_HELP = ", ".join((*KEY_KINDS, *DATA_KINDS))
 
 
 def add_parser(commands: Any) -> None:
-    """Register ``gs1`` and its sub-command ``validate`` on the top-level sub-parsers.
+    """Register ``gs1`` and its sub-commands ``validate``, ``convert``, ``label``.
 
     Args:
         commands: The object returned by ``ArgumentParser.add_subparsers()``.
@@ -51,14 +55,14 @@ def add_parser(commands: Any) -> None:
     """
     gs1 = commands.add_parser(
         "gs1",
-        help="GS1 keys: validate GTINs, GLNs, SSCCs and the other keys",
-        description="GS1 identification keys.",
+        help="GS1 keys and data: validate, convert, draw labels",
+        description="GS1 identification keys, element strings, Digital Link URIs and EPCs.",
     )
     gs1.set_defaults(func=lambda _args: _missing_command(gs1))
     sub = gs1.add_subparsers(dest="gs1_command", metavar="COMMAND")
     validate = sub.add_parser(
         "validate",
-        help="check GS1 keys and show what is wrong and where",
+        help="check GS1 keys and data and show what is wrong and where",
         description=(
             "Check GS1 keys given as arguments or read from a file. The kind of each key\n"
             "is detected from its shape unless --kind is given.\n\n"
@@ -68,6 +72,8 @@ def add_parser(commands: Any) -> None:
             "examples:\n"
             "  tracelib gs1 validate 8935049500568 (00)389301234500000013\n"
             "  tracelib gs1 validate --kind gln 8930123450029\n"
+            "  tracelib gs1 validate '(01)08935049500568(10)L1' https://id.gs1.org/01/08935049500568\n"
+            "  tracelib gs1 validate --kind element-string --file scans.txt\n"
             "  tracelib gs1 validate --file codes.txt --json\n"
             "  tracelib gs1 validate --file catalogue.csv --column gtin\n"
             "  cut -f2 export.tsv | tracelib gs1 validate --file -"
@@ -96,10 +102,10 @@ def add_parser(commands: Any) -> None:
     validate.add_argument(
         "-k",
         "--kind",
-        choices=("auto", *KEY_KINDS),
+        choices=("auto", *KEY_KINDS, *DATA_KINDS),
         default="auto",
         metavar="KIND",
-        help=f"the kind of key: auto (default: detect) or one of {_KIND_HELP}",
+        help=f"the kind of key or data: auto (default: detect) or one of {_KIND_HELP}",
     )
     validate.add_argument(
         "--json", action="store_true", help="print one JSON object per input (JSON lines)"
@@ -113,6 +119,10 @@ def add_parser(commands: Any) -> None:
         ),
     )
     validate.set_defaults(func=validate_command, command_name="tracelib gs1 validate")
+    from . import gs1_convert, gs1_label
+
+    gs1_convert.add_parser(sub)
+    gs1_label.add_parser(sub)
 
 
 def _missing_command(parser: argparse.ArgumentParser) -> int:
@@ -157,6 +167,8 @@ def _bulk_checks(texts: Sequence[str], kind: str, bar: Progress) -> Iterator[Out
         done += count
         bar.update(done)
 
+    if kind == "element-string":
+        return _bulk_element_strings(texts, bar)
     try:
         from ..gs1 import bulk, gtin
 
@@ -172,6 +184,27 @@ def _bulk_checks(texts: Sequence[str], kind: str, bar: Progress) -> Iterator[Out
                 yield Outcome(text, True, "gtin", None, None, gtin.compact(text))
             else:  # rerun the scalar path: the same verdict, plus message and suggestion
                 yield check(text, kind)
+
+    return outcomes()
+
+
+def _bulk_element_strings(texts: Sequence[str], bar: Progress) -> Iterator[Outcome] | None:
+    """Verdicts through the bulk element-string validator, or ``None`` when it is absent."""
+    try:
+        from ..gs1 import _bulk_es
+    except ImportError:  # pragma: no cover - ships with tracelib
+        return None
+    result = _bulk_es.validate_element_strings(texts)
+    bar.update(len(texts))
+    valid = [bool(v) for v in result.valid]
+    hri = [str(h) for h in result.hri]
+
+    def outcomes() -> Iterator[Outcome]:
+        for text, ok, canonical in zip(texts, valid, hri, strict=True):
+            if ok:
+                yield Outcome(text, True, "element-string", None, None, canonical)
+            else:  # the scalar path gives the same verdict with message and suggestion
+                yield check(text, "element-string")
 
     return outcomes()
 
@@ -203,13 +236,13 @@ def validate_command(
     err = sys.stderr if err is None else err
     texts = _inputs(args)
     kind: str = args.kind
-    if kind != "auto" and _key_module(kind) is None:
+    if kind != "auto" and kind not in DATA_KINDS and _key_module(kind) is None:
         raise UsageError(f"--kind {kind} is not available in this version of tracelib")
     if not texts:
         write(err, "tracelib gs1 validate: no codes to validate")
         return 0
     n = len(texts)
-    bulk = n > BULK_THRESHOLD and kind in ("auto", "gtin")
+    bulk = n > BULK_THRESHOLD and kind in ("auto", "gtin", "element-string")
     show = args.progress if args.progress is not None else (n > BULK_THRESHOLD and is_tty(err))
     bar = Progress(2 * n if bulk else n, stream=err, enabled=bool(show), label="validating")
     checks: Iterator[Outcome] | None = None

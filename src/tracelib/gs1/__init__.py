@@ -47,10 +47,12 @@ if TYPE_CHECKING:
         gsrnp,
         itip,
         keys,
+        labels,
         options,
         prefixes,
         scan_data,
         sscc,
+        trace_codes,
     )
     from .digital_link import DigitalLink, build_digital_link, parse_digital_link
     from .dl_compression import compress_digital_link, decompress, is_compressed
@@ -74,6 +76,7 @@ if TYPE_CHECKING:
     from .options import Gs1Options, Profile, profile_options
     from .prefixes import Gs1Prefix
     from .scan_data import ScanData, generate_scan_data, parse_scan_data
+    from .trace_codes import LocationTraceCode, ProductTraceCode
 
 _SUBMODULES = frozenset(
     {
@@ -96,10 +99,12 @@ _SUBMODULES = frozenset(
         "gsrnp",
         "itip",
         "keys",
+        "labels",
         "options",
         "prefixes",
         "scan_data",
         "sscc",
+        "trace_codes",
     }
 )
 _CLASSES = {
@@ -139,6 +144,8 @@ _CLASSES = {
     "ScanData": "scan_data",
     "generate_scan_data": "scan_data",
     "parse_scan_data": "scan_data",
+    "LocationTraceCode": "trace_codes",
+    "ProductTraceCode": "trace_codes",
 }
 
 __all__ = [
@@ -165,7 +172,9 @@ __all__ = [
     "Gtin",
     "Itip",
     "LinterError",
+    "LocationTraceCode",
     "Money",
+    "ProductTraceCode",
     "Profile",
     "ScanData",
     "Sscc",
@@ -198,6 +207,7 @@ __all__ = [
     "is_compressed",
     "itip",
     "keys",
+    "labels",
     "options",
     "parse_digital_link",
     "parse_element_string",
@@ -206,6 +216,7 @@ __all__ = [
     "profile_options",
     "scan_data",
     "sscc",
+    "trace_codes",
 ]
 
 
