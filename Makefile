@@ -42,6 +42,9 @@ test: lint typecheck pytest docs
 
 bench: $(VENV)/.installed-dev
 	$(PY) bench/gs1_keys.py
+	$(PY) bench/gs1_syntax.py
+	$(PY) bench/gs1_digital_link.py
+	$(PY) bench/signing_primitives.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis site

@@ -1,0 +1,94 @@
+"""Signed trace-record chains: the primitives (canonical JSON, keys, records, Merkle, notes).
+
+``tracelib.signing`` builds append-only, multi-party chains of signed records, verifiable
+offline. This layer holds the pure building blocks, each in its own module:
+
+* :mod:`~tracelib.signing.canonical`: strict I-JSON parsing, JCS (RFC 8785), strict base64;
+* :mod:`~tracelib.signing.keys`: public keys, JWK, RFC 7638 kid, did:key, the closed
+  algorithm list and signature verification;
+* :mod:`~tracelib.signing.signers`: the :class:`Signer` protocol, :class:`SoftwareSigner`,
+  :class:`CallableSigner`;
+* :mod:`~tracelib.signing.header`: the signed record header (JCS bytes);
+* :mod:`~tracelib.signing.members`: its member values and payload digests;
+* :mod:`~tracelib.signing.records`: DSSE envelopes, PAE, signed records and record ids;
+* :mod:`~tracelib.signing.merkle`: RFC 9162 hashing, inclusion and consistency proofs,
+  compact ranges;
+* :mod:`~tracelib.signing.notes`: C2SP signed notes and Ed25519 note keys;
+* :mod:`~tracelib.signing.checkpoint`: C2SP tlog checkpoints (chain heads).
+
+Examples:
+    >>> from tracelib import signing
+    >>> farm = signing.SoftwareSigner.generate(actor="https://id.gs1.org/417/8930000000019")
+    >>> header = signing.RecordHeader.genesis(
+    ...     chain="trace.example.vn/lot/08930000000012/LOT1", signer=farm,
+    ...     iat="2026-05-14T08:00:00Z", kind="event",
+    ...     payload=signing.PayloadRef.for_payload(b"{}", type="application/ld+json"))
+    >>> record = signing.Record.create(header, farm)
+    >>> signing.Record.parse(record.envelope.to_bytes()).verify(farm.public_key)
+    >>> signing.merkle_root([record.id]) == record.id
+    True
+"""
+
+from __future__ import annotations
+
+from . import canonical, checkpoint, header, keys, members, merkle, notes, records, signers
+from .canonical import canonicalize, canonicalize_json, parse_json
+from .checkpoint import Checkpoint
+from .header import RecordHeader
+from .keys import ALGORITHMS, PublicKey, thumbprint
+from .members import ChainRef, Custodian, PayloadRef, SignerRef
+from .merkle import (
+    EMPTY_ROOT,
+    CompactRange,
+    ConsistencyProof,
+    InclusionProof,
+    leaf_hash,
+    merkle_root,
+    verify_consistency,
+    verify_inclusion,
+)
+from .notes import Note, NoteSigner, NoteVerifier
+from .records import PAYLOAD_TYPE, Envelope, Record, pae
+from .signers import CallableSigner, Signer, SoftwareSigner
+
+__all__ = [
+    "ALGORITHMS",
+    "EMPTY_ROOT",
+    "PAYLOAD_TYPE",
+    "CallableSigner",
+    "ChainRef",
+    "Checkpoint",
+    "CompactRange",
+    "ConsistencyProof",
+    "Custodian",
+    "Envelope",
+    "InclusionProof",
+    "Note",
+    "NoteSigner",
+    "NoteVerifier",
+    "PayloadRef",
+    "PublicKey",
+    "Record",
+    "RecordHeader",
+    "Signer",
+    "SignerRef",
+    "SoftwareSigner",
+    "canonical",
+    "canonicalize",
+    "canonicalize_json",
+    "checkpoint",
+    "header",
+    "keys",
+    "leaf_hash",
+    "members",
+    "merkle",
+    "merkle_root",
+    "notes",
+    "pae",
+    "parse_json",
+    "records",
+    "signers",
+    "thumbprint",
+    "verify_consistency",
+    "verify_inclusion",
+]
