@@ -11,6 +11,8 @@ Examples:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import errors, gs1
 from ._parse import ParseResult, parse
 from .errors import (
@@ -24,8 +26,13 @@ from .errors import (
 )
 
 
-def __getattr__(name: str) -> str:
-    # The version is read lazily: importlib.metadata alone costs ~60 ms of import time.
+def __getattr__(name: str) -> Any:
+    # Subpackages beyond gs1 load on first use; the version is read lazily too
+    # (importlib.metadata alone costs ~60 ms of import time).
+    if name in _LAZY_SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
     if name == "__version__":
         from importlib import metadata
 
@@ -38,6 +45,11 @@ def __getattr__(name: str) -> str:
     raise AttributeError(f"module 'tracelib' has no attribute {name!r}")
 
 
+if TYPE_CHECKING:
+    from . import epcis, signing
+
+_LAZY_SUBPACKAGES = frozenset({"epcis", "signing"})
+
 __all__ = [
     "EpcisError",
     "GcpLengthUnknown",
@@ -48,7 +60,9 @@ __all__ = [
     "ParseResult",
     "TracelibError",
     "__version__",
+    "epcis",
     "errors",
     "gs1",
     "parse",
+    "signing",
 ]

@@ -1,0 +1,1 @@
+"""Generated data of tracelib.epcis (see scripts/gen_cbv.py)."""
