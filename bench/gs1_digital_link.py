@@ -1,4 +1,4 @@
-"""GS1 Digital Link: parse and generate against biip, in one process.
+"""GS1 Digital Link: parse, generate and compress against biip, in one process.
 
 Run with ``.venv/bin/python bench/gs1_digital_link.py`` (``--quick`` for a smoke run,
 ``--check`` to exit with status 1 when the aim is missed, ``--markdown`` for the tables of
@@ -14,27 +14,37 @@ Cases:
 * parse: ``tracelib.gs1.digital_link.parse_digital_link`` (URI syntax, key qualifiers,
   then every element-string rule: linters, ``req``/``ex``, repeats) against biip
   ``GS1DigitalLinkURI.parse`` (which checks far less); the URI layer alone
-  (``_fast_parse``) and the element-string rules alone (``from_ais`` on the decoded
-  pairs) show where the time goes;
+  (``_dl_fast.scan``, what the parser runs first) and the element-string rules alone
+  (``element_strings._from_clean_pairs`` on the decoded pairs, what it runs next) show
+  where the time goes, and the public ``from_ais`` with value spans is shown for scale;
 * generate: ``build_digital_link`` from already validated element strings against biip
-  ``GS1DigitalLinkURI.from_element_strings(...).as_uri()`` from its parsed element strings.
+  ``GS1DigitalLinkURI.from_element_strings(...).as_uri()`` from its parsed element strings;
+* compression (a second table): ``dl_compression.compress_digital_link`` of the URIs and
+  ``decompress`` of the results. No Python peer is installed; the design's figures for
+  gs1-compression (section 10: 15k compress / 11k decompress per second) come from another
+  run and another machine.
 
 Aim (design section 10: "the same ratio to biip" as element strings): parse and generate
->= 10x biip.
+>= 10x biip. Compression has no budget.
 """
 
 from __future__ import annotations
 
 import random
 import sys
+from collections import Counter
 
 from _common import Budget, Row, check_budgets, header, parse_args, print_table, run_rounds
 from biip.gs1_digital_link_uris import GS1DigitalLinkURI
 
-from tracelib.gs1 import digital_link
+from tracelib.gs1 import _dl_fast
 from tracelib.gs1.digital_link import build_digital_link, parse_digital_link
-from tracelib.gs1.element_strings import from_ais
+from tracelib.gs1.dl_compression import compress_digital_link, decompress
+from tracelib.gs1.element_strings import _from_clean_pairs, from_ais
 from tracelib.gs1.options import resolve_options
+
+#: Design section 10, measured elsewhere (not in this run): items per second.
+DESIGN_COMPRESSION_PEER = {"gs1-compression compress": "15k", "gs1-compression decompress": "11k"}
 
 _CSET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._/"
 _PATHS = ((), ("10",), ("21",), ("10", "21"), ("22", "10", "21"))
@@ -71,12 +81,13 @@ def make_uris(n: int, seed: int = 20260127) -> list[str]:
 
 
 def main() -> int:
-    args = parse_args("GS1 Digital Link parse and generate: tracelib vs biip")
+    args = parse_args("GS1 Digital Link parse, generate and compress: tracelib vs biip")
     n = 2_000 if args.quick else 20_000
     uris = make_uris(n)
     strict = resolve_options("strict")
-    fast_parse = digital_link._fast_parse  # the URI layer alone
-    layers = [fast_parse(u, strict) for u in uris]
+    scan = _dl_fast.scan  # the URI layer alone
+    layers = [scan(u, strict) for u in uris]
+    spans = [_dl_fast.fast_parse(u, strict) for u in uris]
 
     parsed = [parse_digital_link(u) for u in uris]
     element_strings = [dl.as_element_string() for dl in parsed]
@@ -85,59 +96,60 @@ def main() -> int:
     for dl, b, uri in zip(parsed, biip_parsed, uris, strict=True):  # both read the same AIs
         assert sorted(dl.ais) == sorted((e.ai.ai, e.value) for e in b.element_strings), uri
         assert build_digital_link(dl.as_element_string(), stem=dl.stem) == uri
+    assert all(p is not None and _from_clean_pairs(p[1], strict) is not None for p in layers)
+    compressed = [compress_digital_link(u) for u in uris]
+    for uri, small in zip(uris, compressed, strict=True):  # compression keeps every AI
+        assert Counter(parse_digital_link(decompress(small)).ais) == Counter(
+            parse_digital_link(uri).ais
+        )
 
     print(header(f"GS1 Digital Link ({n:,} URIs)", args))
     cases = {
         "tracelib parse_digital_link": lambda: [parse_digital_link(u) for u in uris],
-        "tracelib URI layer only": lambda: [fast_parse(u, strict) for u in uris],
-        "tracelib from_ais only": lambda: [
-            from_ais(p.pairs, profile=strict, spans=p.spans) for p in layers if p is not None
+        "tracelib URI layer only": lambda: [scan(u, strict) for u in uris],
+        "tracelib element-string rules only": lambda: [
+            _from_clean_pairs(p[1], strict) for p in layers if p is not None
+        ],
+        "tracelib from_ais (public, with spans)": lambda: [
+            from_ais(p.pairs, profile=strict, spans=p.spans) for p in spans if p is not None
         ],
         "biip GS1DigitalLinkURI.parse": lambda: [GS1DigitalLinkURI.parse(u) for u in uris],
         "tracelib build_digital_link": lambda: [build_digital_link(es) for es in element_strings],
         "biip from_element_strings().as_uri()": lambda: [
             GS1DigitalLinkURI.from_element_strings(e).as_uri() for e in biip_elements
         ],
+        "tracelib compress_digital_link": lambda: [compress_digital_link(u) for u in uris],
+        "tracelib decompress": lambda: [decompress(c) for c in compressed],
     }
     times = run_rounds(cases, rounds=args.rounds)
-    parse_ratio = times["biip GS1DigitalLinkURI.parse"] / times["tracelib parse_digital_link"]
-    build_ratio = (
-        times["biip from_element_strings().as_uri()"] / times["tracelib build_digital_link"]
-    )
-    layer_ratio = times["biip GS1DigitalLinkURI.parse"] / times["tracelib URI layer only"]
+    biip_parse = times["biip GS1DigitalLinkURI.parse"]
+    biip_build = times["biip from_element_strings().as_uri()"]
+    parse_ratio = biip_parse / times["tracelib parse_digital_link"]
+    build_ratio = biip_build / times["tracelib build_digital_link"]
+    versus = {
+        "tracelib parse_digital_link": biip_parse,
+        "tracelib URI layer only": biip_parse,
+        "tracelib element-string rules only": biip_parse,
+        "tracelib from_ais (public, with spans)": biip_parse,
+        "tracelib build_digital_link": biip_build,
+    }
     print_table(
         [
-            Row(
-                "tracelib parse_digital_link",
-                n,
-                times["tracelib parse_digital_link"],
-                parse_ratio,
-                "vs biip",
-            ),
-            Row(
-                "tracelib URI layer only",
-                n,
-                times["tracelib URI layer only"],
-                layer_ratio,
-                "vs biip",
-            ),
-            Row("tracelib from_ais only", n, times["tracelib from_ais only"]),
-            Row("biip GS1DigitalLinkURI.parse", n, times["biip GS1DigitalLinkURI.parse"]),
-            Row(
-                "tracelib build_digital_link",
-                n,
-                times["tracelib build_digital_link"],
-                build_ratio,
-                "vs biip",
-            ),
-            Row(
-                "biip from_element_strings().as_uri()",
-                n,
-                times["biip from_element_strings().as_uri()"],
-            ),
+            Row(name, n, seconds, versus[name] / seconds, "vs biip")
+            if name in versus
+            else Row(name, n, seconds)
+            for name, seconds in times.items()
+            if "compress" not in name
         ],
         markdown=args.markdown,
     )
+    print()
+    print_table(
+        [Row(name, n, seconds) for name, seconds in times.items() if "compress" in name],
+        markdown=args.markdown,
+    )
+    peers = ", ".join(f"{k} {v}/s" for k, v in DESIGN_COMPRESSION_PEER.items())
+    print(f"\nCompression peers, design section 10 (not this run): {peers}")
     return check_budgets(
         [
             Budget("DL parse vs biip GS1DigitalLinkURI.parse", parse_ratio, 10.0),

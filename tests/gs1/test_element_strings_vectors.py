@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import vectors
+from tests.gs1 import deviations_page
 from tracelib.errors import Gs1Error
 from tracelib.gs1.element_strings import bwipp_names, parse_element_string
 from tracelib.gs1.options import Gs1Options
@@ -19,7 +18,6 @@ pytestmark = pytest.mark.conformance
 
 BWIPP = "gs1/ai/bwipp-ai-vectors.jsonl"
 ENGINE = "gs1/ai/engine-ai-vectors.jsonl"
-DEVIATIONS_DOC = Path(__file__).resolve().parents[2] / "docs" / "gs1" / "deviations.md"
 
 # Engine rows where tracelib gives a different error code with the same verdict: the
 # engine snapshot's newer `iban` linter (minimum length 10) against the pinned
@@ -47,9 +45,7 @@ def _bwipp_results() -> tuple[tuple[dict[str, Any], bool, Gs1Error | None], ...]
     return tuple(out)
 
 
-def _documented(prefix: str) -> set[str]:
-    text = DEVIATIONS_DOC.read_text(encoding="utf-8")
-    return set(re.findall(rf"`({re.escape(prefix)}:\d+)`", text))
+_documented = deviations_page.rows
 
 
 # --- G-3 ---------------------------------------------------------------------------------
@@ -257,4 +253,30 @@ def test_digital_link_deviations_are_documented() -> None:
             ok = False
         if ok != row["valid"]:
             disagree.add(row["id"])
-    assert disagree == _documented("gs1processdl.ps.test")
+    assert disagree == _documented("gs1processdl.ps.test", "Digital Link: BWIPP")
+
+
+def test_digital_link_engine_deviations_are_documented() -> None:
+    """Rows of both DL files where tracelib and the engine's public API disagree."""
+    dl = pytest.importorskip("tracelib.gs1.digital_link")
+    from tests.gs1.test_digital_link_vectors import _options
+
+    disagree = set()
+    for rel, options in (
+        ("gs1/dl/bwipp-dl-vectors.jsonl", lambda row: Gs1Options()),
+        ("gs1/dl/engine-dl-vectors.jsonl", lambda row: _options(row["options"])),
+    ):
+        for row in vectors.iter_jsonl(rel):
+            api = row.get("engine_public_api")
+            if api is None or row.get("test", "parseDLuri") != "parseDLuri":
+                continue
+            try:
+                dl.parse_digital_link(row["input"], profile=options(row))
+                ok = True
+            except Gs1Error:
+                ok = False
+            if ok != api["ok"]:
+                disagree.add(row["id"])
+    section = "Digital Link: GS1 Syntax Engine"
+    assert disagree == _documented("gs1processdl.ps.test", section) | _documented("dl.c", section)
+    assert disagree == {"gs1processdl.ps.test:78", "gs1processdl.ps.test:79", "dl.c:1438"}

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests import vectors
+from tests.gs1 import deviations_page
 from tracelib.errors import GcpLengthUnknown, Gs1Error
 from tracelib.gs1 import epc
 
@@ -30,7 +31,8 @@ pytestmark = pytest.mark.conformance
 EPCPY = "gs1/epc/epcpy-vectors.json"
 OPENEPCIS = "gs1/epc/openepcis-epc-dl.jsonl"
 
-# Deliberate deviations, each with the reason (reported in the docs).
+# Deliberate deviations, each with the reason (docs/gs1/deviations.md lists exactly these:
+# see the *_deviations_are_documented tests).
 #: epcpy refuses a key for this SGCN pattern although it gives one for the GDTI pattern of
 #: the same shape; tracelib treats both alike: the GCN and '*' for the serial.
 EPCPY_DEVIATIONS = {"urn:epc:idpat:sgcn:401234512345..*": "4012345123456*"}
@@ -322,6 +324,77 @@ def test_openepcis_valid(row: dict[str, Any]) -> None:
                 pass
             else:
                 assert raw == got
+
+
+def _openepcis_disagreements() -> dict[str, str]:
+    """Valid rows (no ``suspect`` flag) where tracelib does not give openepcis' result."""
+    out: dict[str, str] = {}
+    for row in _openepcis("valid"):
+        if row["direction"] == "urn->dl":
+            want = canonical_dl(row["expected"], _scheme_of(row["input"]))
+        else:
+            want = canonical_urn(row["expected"])
+        try:
+            got = _convert_canonical(row)
+        except Gs1Error as err:
+            out[row["id"]] = str(err.code)
+            continue
+        if got != want:
+            out[row["id"]] = f"different: {got}"
+    return out
+
+
+def test_openepcis_deviations_are_documented() -> None:
+    observed = _openepcis_disagreements()
+    assert observed == OPENEPCIS_DEVIATIONS
+    listed = deviations_page.entries(r"[A-Za-z]+Test\.java:\d+", "EPC: openepcis")
+    assert set(observed) == listed
+
+
+def test_epcpy_deviations_are_documented() -> None:
+    """Id patterns where tracelib's key differs from epcpy's verdict (every other epcpy
+    table agrees row by row, see the tests above)."""
+    data = _data()
+    observed = set()
+    for row in data["valid_id_patterns"] + data["invalid_id_patterns"]:
+        _, gtin_length = _kwargs(row)
+        try:
+            key = epc.from_urn(row["idpat"]).as_key(gtin_length=gtin_length)
+        except Gs1Error:
+            agrees = not row["valid"]
+        else:
+            agrees = row["valid"] and key == row["gs1_key"]
+        if not agrees:
+            observed.add(row["idpat"])
+    assert observed == set(EPCPY_DEVIATIONS)
+    assert observed == deviations_page.entries(
+        r"urn:epc:idpat:[^`]+", "EPC: epcpy", first_column=True
+    )
+
+
+#: The TDS Annex E examples of the design (section 5) as printed there: tag URI -> hex.
+ANNEX_E = {
+    "urn:epc:tag:sgtin-96:3.0614141.812345.6789": "3074257BF7194E4000001A85",
+    "urn:epc:tag:sgtin-198:3.0614141.712345.32a%2Fb": (
+        "3674257BF6B7A659B2C2BF1000000000000000000000000000"
+    ),
+    "urn:epc:tag:sscc-96:0.0614141.1234567890": "3114257BF4499602D2000000",
+}
+
+
+def test_hex_padding_choice_is_documented() -> None:
+    """Default hex is padded to 16-bit words; only SGTIN-198 then differs from Annex E."""
+    observed = set()
+    for tag, printed in ANNEX_E.items():
+        assert epc.encode_hex(tag, padding="nibble") == printed
+        assert epc.decode_hex(printed).as_tag_uri() == tag
+        if epc.encode_hex(tag) != printed:
+            observed.add(tag)
+            assert epc.encode_hex(tag) == printed + "0" * (-len(printed) % 4)
+    section = "EPC: hex padding"
+    assert observed == deviations_page.entries(r"urn:epc:tag:[^`]+", section)
+    listed_hex = deviations_page.entries(r"[0-9A-F]{24,}", section)
+    assert listed_hex == {ANNEX_E[t] for t in observed} | {epc.encode_hex(t) for t in observed}
 
 
 @pytest.mark.parametrize("row", _openepcis("suspect"), ids=lambda r: r["id"])

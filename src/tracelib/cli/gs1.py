@@ -169,6 +169,8 @@ def _bulk_checks(texts: Sequence[str], kind: str, bar: Progress) -> Iterator[Out
 
     if kind == "element-string":
         return _bulk_element_strings(texts, bar)
+    if kind == "dl":
+        return _bulk_digital_links(texts, bar)
     try:
         from ..gs1 import bulk, gtin
 
@@ -209,6 +211,31 @@ def _bulk_element_strings(texts: Sequence[str], bar: Progress) -> Iterator[Outco
     return outcomes()
 
 
+def _bulk_digital_links(texts: Sequence[str], bar: Progress) -> Iterator[Outcome] | None:
+    """Verdicts through the bulk Digital Link validator, or ``None`` when it is absent.
+
+    A URI the bulk validator accepts is its own canonical form, as in :func:`check`; any
+    other input (compressed URIs, scan data, surrounding blanks, errors) goes through
+    :func:`check`, which gives the same verdict with message and suggestion.
+    """
+    try:
+        from ..gs1 import _bulk_dl
+    except ImportError:  # pragma: no cover - ships with tracelib
+        return None
+    result = _bulk_dl.validate_digital_links(texts)
+    bar.update(len(texts))
+    valid = [bool(v) for v in result.valid]
+
+    def outcomes() -> Iterator[Outcome]:
+        for text, ok in zip(texts, valid, strict=True):
+            if ok:
+                yield Outcome(text, True, "dl", None, None, text)
+            else:
+                yield check(text, "dl")
+
+    return outcomes()
+
+
 def validate_command(
     args: argparse.Namespace, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -242,7 +269,7 @@ def validate_command(
         write(err, "tracelib gs1 validate: no codes to validate")
         return 0
     n = len(texts)
-    bulk = n > BULK_THRESHOLD and kind in ("auto", "gtin", "element-string")
+    bulk = n > BULK_THRESHOLD and kind in ("auto", "gtin", "element-string", "dl")
     show = args.progress if args.progress is not None else (n > BULK_THRESHOLD and is_tty(err))
     bar = Progress(2 * n if bulk else n, stream=err, enabled=bool(show), label="validating")
     checks: Iterator[Outcome] | None = None

@@ -80,6 +80,7 @@ if TYPE_CHECKING:
 
 _SUBMODULES = frozenset(
     {
+        "ai",
         "bulk",
         "charsets",
         "cpid",

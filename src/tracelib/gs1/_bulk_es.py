@@ -22,7 +22,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +64,7 @@ class ElementStringBulkResult:
     @property
     def n_valid(self) -> int:
         """How many inputs are valid element strings."""
-        return int(sum(bool(v) for v in self.valid))
+        return count_valid(self.valid)
 
     def to_pandas(self) -> Any:
         """A pandas DataFrame with the columns input, valid, code, position and hri.
@@ -80,22 +80,7 @@ class ElementStringBulkResult:
             >>> list(frame.columns)
             ['input', 'valid', 'code', 'position', 'hri']
         """
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - pandas is in the bulk extra
-            raise MissingDependencyError(
-                feature="pandas output", extra="bulk", package="pandas"
-            ) from exc
-        return pd.DataFrame(
-            {
-                "input": list(self.inputs),
-                "valid": list(self.valid),
-                "code": list(self.code),
-                "position": list(self.position),
-                "hri": list(self.hri),
-            },
-            index=self.index,
-        )
+        return frame(self, {"hri": self.hri})
 
     def __repr__(self) -> str:
         return (
@@ -129,60 +114,112 @@ def validate_element_strings(
         1
     """
     opts = resolve_options(profile)
+    inputs, index = read_inputs(values, "element strings")
+    if separators is not None:
+        separators = _separators(separators, opts)
+    parse = parse_element_string
+
+    def hri_of(value: str) -> tuple[str]:
+        es = parse(value, profile=opts, separators=separators)
+        # Bracketed input without escapes is its own HRI (the parse is exact).
+        return (value if value[:1] == "(" and "\\" not in value else es.as_hri(),)
+
+    valid, code, position, (hri,) = columns(inputs, hri_of, 1)
+    return ElementStringBulkResult(valid, code, position, hri, inputs, index)
+
+
+# --- shared by the bulk validators of element strings and Digital Link URIs ----------------
+
+
+def read_inputs(values: Iterable[object], what: str) -> tuple[tuple[object, ...], Any]:
+    """The inputs as a tuple, and the index of a pandas Series (else ``None``).
+
+    Raises:
+        Gs1Error: ``GS1_INVALID_TYPE`` when ``values`` is a string or not iterable.
+    """
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise Gs1Error(
-            f"expected an iterable of element strings, not {type(values).__name__}",
+            f"expected an iterable of {what}, not {type(values).__name__}",
             code="GS1_INVALID_TYPE",
         )
     index = getattr(values, "index", None) if hasattr(values, "iloc") else None
-    inputs = tuple(values)
-    if separators is not None:
-        separators = _separators(separators, opts)
+    return tuple(values), index
+
+
+def columns(
+    inputs: tuple[object, ...], parse_one: Callable[[str], tuple[str, ...]], width: int
+) -> tuple[Any, Any, Any, list[Any]]:
+    """Run a scalar parser over the inputs and build the result columns.
+
+    ``parse_one`` returns the ``width`` text columns of a valid value or raises
+    :class:`~tracelib.errors.Gs1Error`; anything that is not text is ``GS1_INVALID_TYPE``
+    at position 0. Invalid items get ``""`` in every text column.
+
+    Returns:
+        ``(valid, code, position, texts)``: numpy arrays (``bool``, ``object``, ``int64``,
+        ``object``) when numpy is installed, else lists.
+    """
     valid: list[bool] = []
     code: list[str] = []
     position: list[int] = []
-    hri: list[str] = []
-    parse = parse_element_string
+    rows: list[tuple[str, ...]] = []
+    blank = ("",) * width
     for value in inputs:
         if not isinstance(value, str):
             valid.append(False)
             code.append("GS1_INVALID_TYPE")
             position.append(0)
-            hri.append("")
+            rows.append(blank)
             continue
         try:
-            es = parse(value, profile=opts, separators=separators)
+            row = parse_one(value)
         except Gs1Error as err:
             valid.append(False)
             code.append(str(err.code))
             position.append(err.position if err.position is not None else 0)
-            hri.append("")
+            rows.append(blank)
             continue
         valid.append(True)
         code.append("")
         position.append(-1)
-        # Bracketed input without escapes is its own HRI (the parse is exact).
-        hri.append(value if value[:1] == "(" and "\\" not in value else es.as_hri())
-    return _columns(valid, code, position, hri, inputs, index)
-
-
-def _columns(
-    valid: list[bool],
-    code: list[str],
-    position: list[int],
-    hri: list[str],
-    inputs: tuple[object, ...],
-    index: Any,
-) -> ElementStringBulkResult:
+        rows.append(row)
+    texts: list[Any] = [list(column) for column in zip(*rows, strict=True)] if rows else []
+    if not texts:
+        texts = [[] for _ in range(width)]
     try:
         import numpy as np
     except ImportError:  # pragma: no cover - numpy is in the bulk extra
-        return ElementStringBulkResult(valid, code, position, hri, inputs, index)
-    return ElementStringBulkResult(
+        return valid, code, position, texts
+    return (
         np.array(valid, dtype=bool),
         np.array(code, dtype=object),
         np.array(position, dtype=np.int64),
-        np.array(hri, dtype=object),
-        inputs,
-        index,
+        [np.array(column, dtype=object) for column in texts],
     )
+
+
+def count_valid(valid: Any) -> int:
+    """How many flags of a ``valid`` column are set."""
+    return int(sum(bool(v) for v in valid))
+
+
+def frame(result: Any, texts: dict[str, Any]) -> Any:
+    """A bulk result as a pandas DataFrame: input, valid, code, position, then ``texts``.
+
+    Raises:
+        MissingDependencyError: when pandas is not installed.
+    """
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - pandas is in the bulk extra
+        raise MissingDependencyError(
+            feature="pandas output", extra="bulk", package="pandas"
+        ) from exc
+    data = {
+        "input": list(result.inputs),
+        "valid": list(result.valid),
+        "code": list(result.code),
+        "position": list(result.position),
+    }
+    data.update((name, list(column)) for name, column in texts.items())
+    return pd.DataFrame(data, index=result.index)

@@ -45,9 +45,11 @@ __all__ = [
     "CONSTRAINED_KEYS",
     "CONVENIENCE_ALPHAS",
     "KeyTables",
+    "Plan",
     "belonging",
     "belongs_in_path",
     "constrained_path",
+    "plan",
     "plausible_unknown",
     "select",
     "tables",
@@ -284,16 +286,45 @@ def select(
         >>> select([("21", "S"), ("01", "09520123456788"), ("17", "261231")])
         ([('01', '09520123456788'), ('21', 'S')], [('17', '261231')])
     """
+    path, query = plan(tuple([ai for ai, _ in pairs]), validate_dl_attributes)
+    return [pairs[i] for i in path], [pairs[i] for i in sorted(query)]
+
+
+#: Where the path and the query of a URI come from: indices into the data's AIs.
+Plan = tuple[tuple[int, ...], tuple[int, ...]]
+_plans: dict[tuple[tuple[str, ...], bool], Plan] = {}
+
+
+def plan(ais: tuple[str, ...], validate_dl_attributes: bool = True) -> Plan:
+    """:func:`select` as indices: ``(path, query)`` positions in ``ais`` (cached per AIs).
+
+    ``path`` lists the key and its qualifiers in path order; ``query`` the attributes in
+    the engine's query order: predefined-length AIs first, each group in data order.
+
+    Raises:
+        Gs1Error: As :func:`select`.
+    """
+    memo = (ais, validate_dl_attributes)
+    found = _plans.get(memo)
+    if found is None:
+        found = _plan(ais, validate_dl_attributes)
+        if len(_plans) >= 4096:
+            _plans.clear()
+        _plans[memo] = found
+    return found
+
+
+def _plan(ais: tuple[str, ...], validate_dl_attributes: bool) -> Plan:
     kt = tables()
     keys = kt.keys
-    first: dict[str, str] = {}
+    first: dict[str, int] = {}
     key = None
     repeated = False
-    for ai, value in pairs:
+    for i, ai in enumerate(ais):
         if ai in first:
             repeated = True
         else:
-            first[ai] = value
+            first[ai] = i
             if key is None and ai in keys:
                 key = ai
     if key is None:
@@ -306,19 +337,23 @@ def select(
     if present:
         counts = dict.fromkeys(present, 0 if repeated else 1)
         if repeated:
-            for ai, _ in pairs:
+            for ai in ais:
                 if ai in counts:
                     counts[ai] += 1
         best = _best_sequence(key, counts)
-    path = [(key, first[key])]
-    path += [(q, first[q]) for q in best if q in first]
-    attributes = [(ai, v) for ai, v in first.items() if ai != key and ai not in best]
+    path = (first[key], *(first[q] for q in best if q in first))
+    attributes = [(ai, i) for ai, i in first.items() if ai != key and ai not in best]
+    fixed = kt.predefined
     if any(ai not in kt.attributes for ai, _ in attributes):
         for group in (True, False):
             for ai, _ in attributes:
-                if (ai in kt.predefined) is group and ai not in kt.attributes:
+                if (ai in fixed) is group and ai not in kt.attributes:
                     _not_attribute(ai, key, validate_dl_attributes)
-    return path, attributes
+    query = (
+        *(i for ai, i in attributes if ai in fixed),
+        *(i for ai, i in attributes if ai not in fixed),
+    )
+    return path, query
 
 
 def _not_attribute(ai: str, key: str, validate_dl_attributes: bool) -> None:

@@ -1,23 +1,18 @@
-"""URI plumbing of GS1 Digital Link: character classes, percent-escapes, splitting.
+"""URI plumbing of GS1 Digital Link: character classes, splitting, the careful parser.
 
-Everything here works on text and reports 0-based positions in the string given. The
-escaping rules follow the GS1 Barcode Syntax Engine (``URIescape`` / ``URIunescape``):
-
-* a path element or query value keeps the RFC 3986 "unreserved" characters
-  (``A-Z a-z 0-9 - . _ ~``) and percent-encodes every other byte as ``%XX`` (upper-case
-  hex); in a query value a space may also be written ``+``;
-* ``%XX`` decodes to the character U+00XX: one character per byte, the byte-string
-  convention of the GS1 data carriers. ``+`` decodes to a space only in a query value.
-
-Unlike the engine, the strict unescaper (the one the parser uses) rejects a ``%`` that
-does not start ``%XX`` instead of keeping it literally.
+Everything here works on text and reports 0-based positions in the string given.
+:func:`split_uri` checks the characters, scheme and domain and finds the parts of a URI;
+:func:`parse_uri` reads the path and query as the GS1 Barcode Syntax Engine does, with a
+precise error for every fault (the fast reader of :mod:`tracelib.gs1._dl_fast` steps aside
+to it at the first doubt). The percent-escapes live in :mod:`tracelib.gs1._dl_escape` and
+are re-exported here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, NoReturn
+from typing import NoReturn
 
 from ..errors import Gs1Error
 from . import ai as _ai
@@ -27,6 +22,7 @@ from ._dl_constrained import (
     plausible_unknown,
     tables,
 )
+from ._dl_escape import Component, uri_escape, uri_unescape
 from .codes import Gs1Code
 from .options import Gs1Options
 
@@ -43,22 +39,10 @@ __all__ = [
     "uri_unescape",
 ]
 
-#: Where an escaped value sits: a path element (``/AI/value``) or a query value.
-Component = Literal["path", "query"]
-
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 #: Finds a character that a URI cannot carry unescaped (RFC 3986 unreserved, reserved, "%").
 NOT_URI_CHAR = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 # Characters of the URI set that a domain (host and port) cannot hold.
 _BAD_DOMAIN_CHAR = re.compile(r"[_~?#@!$&'()*+,;=%]")
-_HEX = "0123456789ABCDEF"
-_HEXDIGITS = frozenset("0123456789abcdefABCDEF")
-# Escape table of uri_escape: one entry per byte value.
-_PATH_ESCAPES = {
-    b: f"%{_HEX[b >> 4]}{_HEX[b & 15]}" for b in range(256) if chr(b) not in _UNRESERVED
-}
-_QUERY_ESCAPES = {**_PATH_ESCAPES, 0x20: "+"}
-_ABOVE_BYTE = re.compile("[^\x00-\xff]")
 _C = Gs1Code
 _ZERO_FILL_LENGTHS = frozenset((8, 12, 13))
 
@@ -75,127 +59,6 @@ def _fail(
     raise Gs1Error(
         message, code=code, position=position, length=length, ai=ai, suggestion=suggestion
     )
-
-
-def uri_escape(text: str, *, component: Component = "path") -> str:
-    """Percent-encode a value for a Digital Link path element or query value.
-
-    Letters, digits and ``-._~`` stay; in a query value a space becomes ``+``; every
-    other character becomes ``%XX`` with upper-case hex digits. This is the GS1 Syntax
-    Engine's ``URIescape``: ``+`` is always encoded (``%2B``), so a value never changes
-    meaning between the path and the query.
-
-    Args:
-        text: The value; each character U+0000 to U+00FF stands for one byte.
-        component: ``"path"`` or ``"query"``.
-
-    Returns:
-        The escaped value.
-
-    Raises:
-        Gs1Error: ``GS1_INVALID_TYPE`` when ``text`` is not text, ``GS1_DL_BAD_CHARACTER``
-            for a character above U+00FF (GS1 data is made of bytes).
-
-    Examples:
-        >>> uri_escape("ABC+1/2 x")
-        'ABC%2B1%2F2%20x'
-        >>> uri_escape("ABC+1/2 x", component="query")
-        'ABC%2B1%2F2+x'
-    """
-    if not isinstance(text, str):
-        raise Gs1Error(
-            f"a value to escape must be text, not {type(text).__name__}",
-            code=Gs1Code.GS1_INVALID_TYPE,
-            position=0,
-            length=0,
-        )
-    if not text.isascii():
-        above = _ABOVE_BYTE.search(text)
-        if above is not None:
-            _fail(
-                f"{above.group()!r} is not a byte (above U+00FF): GS1 data cannot hold it",
-                Gs1Code.GS1_DL_BAD_CHARACTER,
-                above.start(),
-                1,
-            )
-    return text.translate(_QUERY_ESCAPES if component == "query" else _PATH_ESCAPES)
-
-
-def uri_unescape(
-    text: str, *, component: Component = "path", strict: bool = True, offset: int = 0
-) -> str:
-    """Decode the percent-escapes of a Digital Link path element or query value.
-
-    ``%XX`` (either case) becomes the character U+00XX; ``+`` becomes a space in a query
-    value only. ``%00`` is always an error (an AI value cannot hold NUL).
-
-    Args:
-        text: The escaped value.
-        component: ``"path"`` or ``"query"``.
-        strict: Reject a ``%`` that does not start two hex digits (``GS1_DL_BAD_ESCAPE``).
-            With ``False`` such a ``%`` is kept literally, as the GS1 Syntax Engine does.
-        offset: Added to error positions (where ``text`` starts in a larger string).
-
-    Returns:
-        The decoded value.
-
-    Raises:
-        Gs1Error: ``GS1_DL_BAD_ESCAPE`` (position of the ``%``) for ``%00`` or, when
-            ``strict``, a malformed escape; ``GS1_INVALID_TYPE`` for non-text input.
-
-    Examples:
-        >>> uri_unescape("ABC%2d123+x"), uri_unescape("ABC%2d123+x", component="query")
-        ('ABC-123+x', 'ABC-123 x')
-        >>> uri_unescape("A%4gB", strict=False)
-        'A%4gB'
-        >>> uri_unescape("A%4gB")
-        Traceback (most recent call last):
-        ...
-        tracelib.errors.Gs1Error: '%4g' is not a percent-escape: '%' must start two hex digits
-    """
-    if not isinstance(text, str):
-        raise Gs1Error(
-            f"a value to unescape must be text, not {type(text).__name__}",
-            code=Gs1Code.GS1_INVALID_TYPE,
-            position=0,
-            length=0,
-        )
-    query = component == "query"
-    if "%" not in text:
-        return text.replace("+", " ") if query and "+" in text else text
-    out: list[str] = []
-    start = 0
-    n = len(text)
-    i = text.find("%")
-    while i >= 0:
-        pair = text[i + 1 : i + 3]
-        if len(pair) == 2 and pair[0] in _HEXDIGITS and pair[1] in _HEXDIGITS:
-            byte = int(pair, 16)
-            if byte == 0:
-                _fail(
-                    "%00 decodes to NUL, which no GS1 value can hold",
-                    Gs1Code.GS1_DL_BAD_ESCAPE,
-                    offset + i,
-                    3,
-                )
-            out.append(text[start:i])
-            out.append(chr(byte))
-            start = i + 3
-            i = text.find("%", start)
-        elif strict:
-            _fail(
-                f"{text[i : i + 3]!r} is not a percent-escape: '%' must start two hex digits",
-                Gs1Code.GS1_DL_BAD_ESCAPE,
-                offset + i,
-                min(3, n - i),
-            )
-        else:
-            i = text.find("%", i + 1)
-    out.append(text[start:])
-    if query:
-        # "+" is a space only where it was written literally, never from "%2B".
-        return "".join(part.replace("+", " ") if k % 2 == 0 else part for k, part in enumerate(out))
-    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,9 @@ which finds the same problem again and reports it with its position.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from . import _es_validate as _v
 from .options import Gs1Options
 
@@ -21,10 +24,13 @@ _associations = _v.associations
 _check_value = _v.check_value
 
 
-def parse_hri(
-    text: str, opts: Gs1Options
-) -> tuple[tuple[tuple[str, str], ...], list[str], list[_v.Spec]] | None:
-    """``(pairs, ais, specs)`` of a clean bracketed string, or ``None`` to fall back."""
+#: What the clean paths return: a 1-tuple holding the validated ``(ai, value)`` pairs
+#: (callers take ``[0]``), or ``None`` to fall back to the full parser.
+Clean = tuple[tuple[tuple[str, str], ...]]
+
+
+def parse_hri(text: str, opts: Gs1Options) -> Clean | None:
+    """The pairs of a clean bracketed string, or ``None`` to fall back."""
     if "\\" in text or "^" in text:
         return None
     table = _v._specs or _specs()
@@ -33,8 +39,6 @@ def parse_hri(
         return None
     lint = opts.lint
     pairs: list[tuple[str, str]] = []
-    ais: list[str] = []
-    spec_list: list[_v.Spec] = []
     for part in parts[1:]:
         ai, close, value = part.partition(")")
         spec = table.get(ai)
@@ -44,140 +48,160 @@ def parse_hri(
         if size < spec.min_length or size > spec.max_length:
             return None
         single = spec.single
-        if single is not None:
-            if lint:
-                for fn in single:
-                    if fn(value) is not None:
-                        return None
-            elif single[0](value) is not None:
+        if single is None:
+            if _check_value(spec, value, lint, False) is not None:
                 return None
-        elif _check_value(spec, value, lint, False) is not None:
+        elif lint:
+            for fn in single:
+                if fn(value) is not None:
+                    return None
+        elif single[0](value) is not None:
             return None
         pairs.append((ai, value))
-        ais.append(ai)
-        spec_list.append(spec)
-    if not ais:
+    if not pairs:
         return None
-    return _message(pairs, ais, spec_list, opts)
+    return _message(pairs, opts)
 
 
 def parse_raw(
     text: str, begin: int, separators: tuple[str, ...], caret: bool, opts: Gs1Options
-) -> tuple[tuple[tuple[str, str], ...], list[str], list[_v.Spec]] | None:
-    """``(pairs, ais, specs)`` of clean raw data from ``begin``, or ``None`` to fall back.
+) -> Clean | None:
+    """The pairs of clean raw data from ``begin``, or ``None`` to fall back.
 
-    FNC1 is ``^`` (when ``caret``) or one of ``separators``. A value of a predefined-length
-    AI is cut at its length without looking for a separator: a separator inside it fails
-    the character-set check, and the full parser then reports it.
+    FNC1 is ``^`` (when ``caret``) or one of ``separators``. The data is cut at every FNC1
+    first (one trailing FNC1 is allowed); in each piece, predefined-length AIs take their
+    length and a variable-length AI takes the rest of the piece.
     """
-    table = _v._specs or _specs()
-    lengths = _v.AI_LENGTHS
-    n = len(text)
-    pos = begin
-    if pos >= n:
+    data = text[begin:]
+    if not data:
         return None
     marks = separators
-    if caret and "^" not in separators:
+    if caret and "^" not in separators and "^" in data:
         marks = ("^", *separators)
-    single = marks[0] if len(marks) == 1 else None
-    second = marks[1] if len(marks) == 2 else None
-    many = None if len(marks) in (1, 2) else frozenset(marks)
+    if len(marks) == 1:
+        pieces = data.split(marks[0])
+    elif not marks:
+        pieces = [data]
+    else:
+        pieces = _splitter(marks)(data)
+    if len(pieces) > 1 and not pieces[-1]:
+        pieces.pop()
+    table = _v._specs or _specs()
+    lengths = _v.AI_LENGTHS
     lint = opts.lint
     pairs: list[tuple[str, str]] = []
-    ais: list[str] = []
-    spec_list: list[_v.Spec] = []
-    while pos < n:
-        size = lengths.get(text[pos : pos + 2])
-        if size is None:
+    for piece in pieces:
+        n = len(piece)
+        if not n:
             return None
-        ai = text[pos : pos + size]
+        pos = 0
+        while pos < n:
+            size = lengths.get(piece[pos : pos + 2])
+            if size is None:
+                return None
+            ai = piece[pos : pos + size]
+            spec = table.get(ai)
+            if spec is None:
+                return None
+            start = pos + size
+            if spec.predefined:
+                pos = start + spec.max_length
+                if pos > n:
+                    return None
+            else:
+                pos = n
+                if n - start < spec.min_length or n - start > spec.max_length:
+                    return None
+            value = piece[start:pos]
+            checks = spec.single
+            if checks is None:
+                if _check_value(spec, value, lint, False) is not None:
+                    return None
+            elif lint:
+                for fn in checks:
+                    if fn(value) is not None:
+                        return None
+            elif checks[0](value) is not None:
+                return None
+            pairs.append((ai, value))
+    return _message(pairs, opts)
+
+
+_splitters: dict[tuple[str, ...], Callable[[str], list[str]]] = {}
+
+
+def _splitter(marks: tuple[str, ...]) -> Callable[[str], list[str]]:
+    """``str.split`` on any of several FNC1 characters."""
+    split = _splitters.get(marks)
+    if split is None:
+        split = re.compile(f"[{re.escape(''.join(marks))}]").split
+        if len(_splitters) < 64:
+            _splitters[marks] = split
+    return split
+
+
+# Per AI sequence, which message rules could fail: bit flags, cached.
+_ASSOCIATIONS, _REPEATS, _DIGSIG = 1, 2, 4
+_shapes: dict[tuple[str, ...], int] = {}
+_NO_PROBLEMS = _v._NO_PROBLEMS
+
+
+def _shape(ais: tuple[str, ...]) -> int:
+    """The message-rule flags of a sequence of known AIs (and cache them)."""
+    table = _v._specs
+    flags = 0
+    if _associations(ais, [table[ai] for ai in ais]) is not _NO_PROBLEMS:
+        flags |= _ASSOCIATIONS
+    if len(set(ais)) != len(ais):
+        flags |= _REPEATS
+    if "8030" in ais:
+        flags |= _DIGSIG
+    if len(_shapes) >= 8192:
+        _shapes.clear()
+    _shapes[ais] = flags
+    return flags
+
+
+def _message(pairs: list[tuple[str, str]], opts: Gs1Options) -> Clean | None:
+    """The message rules over known AIs: ``None`` when one fails (or is relaxed)."""
+    ais = tuple([ai for ai, _ in pairs])
+    flags = _shapes.get(ais)
+    if flags is None:
+        flags = _shape(ais)
+    if flags:
+        if flags & _ASSOCIATIONS and opts.validate_associations:
+            return None
+        if flags & _REPEATS and opts.validate_repeats:
+            first: dict[str, str] = {}
+            for ai, value in pairs:
+                if first.setdefault(ai, value) != value:
+                    return None
+        if flags & _DIGSIG and opts.validate_digsig_serial:
+            return None
+    return (tuple(pairs),)
+
+
+def check_pairs(items: list[tuple[str, str]], opts: Gs1Options) -> Clean | None:
+    """The pairs when every ``(ai, value)`` text pair is clean, else ``None``."""
+    if not items:
+        return None
+    table = _v._specs or _specs()
+    lint = opts.lint
+    for ai, value in items:
         spec = table.get(ai)
         if spec is None:
             return None
-        start = pos + size
-        if spec.predefined:
-            end = start + spec.max_length
-            if end > n:
-                return None
-        else:
-            if single is not None:
-                end = text.find(single, start)
-                if end < 0:
-                    end = n
-            elif second is not None:
-                a = text.find(marks[0], start)
-                b = text.find(second, start)
-                end = n if a < 0 and b < 0 else (b if a < 0 else a if b < 0 else min(a, b))
-            else:
-                assert many is not None
-                end = next((i for i in range(start, n) if text[i] in many), n)
-            width = end - start
-            if width < spec.min_length or width > spec.max_length:
-                return None
-        value = text[start:end]
-        checks = spec.single
-        if checks is not None:
-            if lint:
-                for fn in checks:
-                    if fn(value) is not None:
-                        return None
-            elif checks[0](value) is not None:
-                return None
-        elif _check_value(spec, value, lint, False) is not None:
-            return None
-        pairs.append((ai, value))
-        ais.append(ai)
-        spec_list.append(spec)
-        pos = end
-        if pos < n and text[pos] in marks:
-            pos += 1
-    return _message(pairs, ais, spec_list, opts)
-
-
-def _message(
-    pairs: list[tuple[str, str]], ais: list[str], spec_list: list[_v.Spec], opts: Gs1Options
-) -> tuple[tuple[tuple[str, str], ...], list[str], list[_v.Spec]] | None:
-    if opts.validate_associations:
-        mutex, missing = _associations(tuple(ais), spec_list)
-        if mutex is not None or missing:
-            return None
-    if len(set(ais)) != len(ais) and opts.validate_repeats:
-        first: dict[str, str] = {}
-        for ai, value in pairs:
-            if first.setdefault(ai, value) != value:
-                return None
-    if opts.validate_digsig_serial and "8030" in ais:
-        return None
-    return tuple(pairs), ais, spec_list
-
-
-def check_pairs(
-    items: list[tuple[str, str]], opts: Gs1Options
-) -> tuple[tuple[tuple[str, str], ...], list[str], list[_v.Spec]] | None:
-    """``(pairs, ais, specs)`` when every ``(ai, value)`` text pair is clean, else ``None``."""
-    table = _v._specs or _specs()
-    lint = opts.lint
-    ais: list[str] = []
-    spec_list: list[_v.Spec] = []
-    for ai, value in items:
-        spec = table.get(ai)
-        if spec is None or "^" in value:
-            return None
         size = len(value)
-        if size < spec.min_length or size > spec.max_length:
+        if size < spec.min_length or size > spec.max_length or "^" in value:
             return None
         checks = spec.single
-        if checks is not None:
-            if lint:
-                for fn in checks:
-                    if fn(value) is not None:
-                        return None
-            elif checks[0](value) is not None:
+        if checks is None:
+            if _check_value(spec, value, lint, False) is not None:
                 return None
-        elif _check_value(spec, value, lint, False) is not None:
+        elif lint:
+            for fn in checks:
+                if fn(value) is not None:
+                    return None
+        elif checks[0](value) is not None:
             return None
-        ais.append(ai)
-        spec_list.append(spec)
-    if not ais:
-        return None
-    return _message(items, ais, spec_list, opts)
+    return _message(items, opts)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Gs1Error
 from . import _bulk_pandas
+from ._bulk_dl import DigitalLinkBulkResult, validate_digital_links
 from ._bulk_es import ElementStringBulkResult, validate_element_strings
 from .checkdigit import is_valid_check_digit as _check_digit_ok
 from .gtin import compact as _compact
@@ -47,9 +48,11 @@ if TYPE_CHECKING:
 __all__ = [
     "BulkItem",
     "BulkResult",
+    "DigitalLinkBulkResult",
     "ElementStringBulkResult",
     "register_accessor",
     "to_gtin14",
+    "validate_digital_links",
     "validate_element_strings",
     "validate_gtins",
 ]

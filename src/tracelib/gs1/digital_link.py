@@ -56,23 +56,10 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errors import Gs1Error
-from ._dl_constrained import (
-    CONVENIENCE_ALPHAS,
-    belonging,
-    constrained_path,
-    plausible_unknown,
-    select,
-    tables,
-)
-from ._dl_uri import (
-    NOT_URI_CHAR,
-    Component,
-    Parsed,
-    check_stem,
-    parse_uri,
-    uri_escape,
-    uri_unescape,
-)
+from ._dl_constrained import CONVENIENCE_ALPHAS, constrained_path, plan, tables
+from ._dl_fast import fast_parse as _fast_parse
+from ._dl_fast import scan as _scan
+from ._dl_uri import Component, Parsed, check_stem, parse_uri, uri_escape, uri_unescape
 from .codes import Gs1Code
 from .options import Gs1Options, Profile, resolve_options
 
@@ -108,130 +95,6 @@ def _fail(
     raise Gs1Error(message, code=code, position=position, length=length, ai=ai)
 
 
-# The shape of a well-formed URI: scheme, a domain without bad characters, a path, an
-# optional query and fragment. Anything else takes the careful path of _dl_uri.parse_uri.
-_SHAPE = re.compile(r"(?:https?|HTTPS?)://[^/?#_~@!$&'()*+,;=%]+(/[^?#]*)(?:\?([^#]*))?(?:#(.*))?")
-_FILL = frozenset((8, 12, 13))
-
-
-def _fast_parse(uri: str, opts: Gs1Options) -> Parsed | None:
-    """:func:`_dl_uri.parse_uri` for valid URIs, without position bookkeeping.
-
-    Returns ``None`` at the first thing that is not plainly valid; the caller then runs
-    the careful parser, which raises the precise error (or accepts the URI after all).
-    """
-    m = _SHAPE.fullmatch(uri)
-    if m is None or NOT_URI_CHAR.search(uri) is not None:
-        return None
-    kt = tables()
-    table = kt.segments_alpha if opts.permit_convenience_alphas else kt.segments
-    segs = m.group(1).split("/")
-    i = len(segs) - 2
-    ais: list[str] = []
-    while i >= 1:
-        ai = table.get(segs[i])
-        if ai is None:
-            if not (opts.permit_unknown_ais and plausible_unknown(segs[i])):
-                return None
-            ai = segs[i]
-        ais.append(ai)
-        if ai in kt.keys:
-            break
-        i -= 2
-    else:
-        return None
-    ais.reverse()
-    path_ais = tuple(ais)
-    if path_ais not in kt.valid:
-        return None
-    relaxed: set[str] = set()
-    pairs: list[tuple[str, str]] = []
-    spans: list[tuple[int, int]] = []
-    stem_end = m.start(1) + len("/".join(segs[:i])) if i > 1 else m.start(1)
-    pos = stem_end + 1
-    for name, raw, ai in zip(segs[i::2], segs[i + 1 :: 2], path_ais, strict=True):
-        start = pos + len(name) + 1
-        pos = start + len(raw) + 1
-        if not raw:
-            return None
-        if name is not ai and name != ai:
-            relaxed.add("convenience_alpha")
-        value = raw if "%" not in raw else _unescape(raw, "path")
-        if value is None:
-            return None
-        if ai == "01" and len(value) != 14:
-            value = _zero_filled(value, opts, relaxed)
-            if value is None:
-                return None
-        pairs.append((ai, value))
-        spans.append((start, pos - 1))
-    other: list[tuple[str, str | None]] = []
-    query = m.group(2)
-    if query:
-        pos = m.start(2)
-        seen = set(path_ais)
-        belongs = belonging(path_ais)
-        for part in query.split("&"):
-            start, pos = pos, pos + len(part) + 1
-            if not part:
-                continue
-            name, eq, raw = part.partition("=")
-            if not eq:
-                other.append((part, None))
-                continue
-            if not name.isdigit():
-                if not name:
-                    return None
-                other.append((name, raw))
-                continue
-            if name not in kt.attributes:
-                if name in table or not (
-                    opts.permit_unknown_ais
-                    and not opts.validate_dl_attributes
-                    and plausible_unknown(name)
-                ):
-                    return None
-                relaxed.update(("unknown_ai", "unknown_dl_attribute"))
-            if not raw or name in seen or name in belongs:
-                return None
-            seen.add(name)
-            value = raw if "%" not in raw and "+" not in raw else _unescape(raw, "query")
-            if value is None:
-                return None
-            if name == "01" and len(value) != 14:
-                value = _zero_filled(value, opts, relaxed)
-                if value is None:
-                    return None
-            pairs.append((name, value))
-            spans.append((start + len(name) + 1, pos - 1))
-    return Parsed(
-        stem=uri[:stem_end],
-        pairs=pairs,
-        spans=spans,
-        n_path=len(path_ais),
-        other=other,
-        fragment=m.group(3),
-        relaxed=relaxed,
-    )
-
-
-def _zero_filled(value: str, opts: Gs1Options, relaxed: set[str]) -> str | None:
-    """Check a GTIN that is not 14 long: ``None`` when the careful path must decide."""
-    if len(value) in _FILL and value.isascii() and value.isdigit():
-        if not opts.permit_zero_suppressed_gtin:
-            return None
-        relaxed.add("zero_suppressed_gtin")
-        return value.zfill(14)
-    return value
-
-
-def _unescape(raw: str, component: Component) -> str | None:
-    try:
-        return uri_unescape(raw, component=component)
-    except Gs1Error:
-        return None
-
-
 def _element_string(
     pairs: Iterable[tuple[str, str]], opts: Gs1Options, spans: Sequence[tuple[int, int]] | None
 ) -> ElementString:
@@ -242,6 +105,14 @@ def _element_string(
         build = _LAZY["from_ais"] = from_ais
     result: ElementString = build(pairs, profile=opts, spans=spans)
     return result
+
+
+def _clean_loader() -> Any:
+    """:func:`tracelib.gs1.element_strings._from_clean_pairs`, imported on first use."""
+    from .element_strings import _from_clean_pairs
+
+    _LAZY["clean"] = _from_clean_pairs
+    return _from_clean_pairs
 
 
 # Imported on first use (element_strings imports this module back, lazily, to build URIs).
@@ -280,24 +151,29 @@ def _validated(uri: str, parsed: Parsed, opts: Gs1Options) -> ElementString:
 _NEEDS_ESCAPE = re.compile(r"[^A-Za-z0-9\-._~]")
 
 
-def _render(
-    stem: str, path: Sequence[tuple[str, str]], attributes: Sequence[tuple[str, str]]
-) -> str:
-    """Write a URI: path elements, then the attributes, predefined-length AIs first."""
+def _render(stem: str, path: Sequence[tuple[str, str]], query: Sequence[tuple[str, str]]) -> str:
+    """Write a URI: the path elements, then the query attributes in the order given."""
     needs = _NEEDS_ESCAPE.search
     out = [stem]
     for ai, value in path:
         out += ("/", ai, "/", uri_escape(value) if needs(value) else value)
-    if attributes:
-        fixed = tables().predefined
-        sep = "?"
-        for group in (True, False):
-            for ai, value in attributes:
-                if (ai in fixed) is group:
-                    escaped = uri_escape(value, component="query") if needs(value) else value
-                    out += (sep, ai, "=", escaped)
-                    sep = "&"
+    sep = "?"
+    for ai, value in query:
+        out += (sep, ai, "=", uri_escape(value, component="query") if needs(value) else value)
+        sep = "&"
     return "".join(out)
+
+
+def _query_order(attributes: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The attributes in the engine's query order: predefined-length AIs first."""
+    fixed = tables().predefined
+    return sorted(attributes, key=lambda pair: pair[0] not in fixed)
+
+
+def _render_data(stem: str, pairs: Sequence[tuple[str, str]], validate: bool) -> str:
+    """The URI of validated AI data, split into path and query as the engine does."""
+    path, query = plan(tuple([ai for ai, _ in pairs]), validate)
+    return _render(stem, [pairs[i] for i in path], [pairs[i] for i in query])
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +274,8 @@ class DigitalLink:
             ... ).as_canonical()
             'https://id.gs1.org/01/09520123456788?17=201225&3103=000195'
         """
-        return _render(CANONICAL_STEM, (self.primary_key, *self.qualifiers), self.attributes)
+        path = (self.primary_key, *self.qualifiers)
+        return _render(CANONICAL_STEM, path, _query_order(self.attributes))
 
     def as_constrained(self) -> str:
         """The CBV 2.0 constrained form used for EPCIS identifiers.
@@ -494,29 +371,65 @@ def parse_digital_link(uri: str, *, profile: Profile | Gs1Options = "strict") ->
         ...     print(err.code, err.position)
         GS1_DL_QUALIFIER_IN_QUERY 36
     """
-    opts = resolve_options(profile)
+    opts = profile if isinstance(profile, Gs1Options) else resolve_options(profile)
     if not isinstance(uri, str):
         _fail(
             f"a Digital Link URI must be text, not {type(uri).__name__}", _C.GS1_INVALID_TYPE, 0, 0
         )
-    parsed = _fast_parse(uri, opts) or parse_uri(uri, opts)
+    found = _scan(uri, opts)
+    if found is not None:
+        stem, pairs, n_path, other, fragment, flags = found
+        # Every element-string rule, on the clean path (ElementString | None).
+        es = (_LAZY.get("clean") or _clean_loader())(pairs, opts)
+        if es is not None:
+            return _link(uri, stem, n_path, other, fragment, flags, es)
+        # Some element-string rule fails or relaxes: read again, placing each value.
+        parsed = _fast_parse(uri, opts) or parse_uri(uri, opts)
+    else:
+        parsed = parse_uri(uri, opts)
     es = _validated(uri, parsed, opts)
+    return _link(uri, parsed.stem, parsed.n_path, parsed.other, parsed.fragment, parsed.relaxed, es)
+
+
+_new = object.__new__
+_setters = {name: DigitalLink.__dict__[name].__set__ for name in DigitalLink.__slots__}
+_set_uri = _setters["uri"]
+_set_stem = _setters["stem"]
+_set_primary_key = _setters["primary_key"]
+_set_qualifiers = _setters["qualifiers"]
+_set_attributes = _setters["attributes"]
+_set_other_params = _setters["other_params"]
+_set_fragment = _setters["fragment"]
+_set_relaxed = _setters["relaxed"]
+_set_element_string = _setters["_element_string"]
+
+
+def _link(
+    uri: str,
+    stem: str,
+    n_path: int,
+    other: list[tuple[str, str | None]],
+    fragment: str | None,
+    flags: set[str] | None,
+    es: ElementString,
+) -> DigitalLink:
+    """A DigitalLink of validated parts, without the frozen dataclass ``__init__``."""
     relaxed = es.relaxed
-    if parsed.relaxed and not parsed.relaxed.issubset(relaxed):
-        relaxed = tuple(sorted(parsed.relaxed.union(relaxed)))
+    if flags and not flags.issubset(relaxed):
+        relaxed = tuple(sorted(flags.union(relaxed)))
         es = replace(es, relaxed=relaxed)
-    n = parsed.n_path
-    return DigitalLink(
-        uri=uri,
-        stem=parsed.stem,
-        primary_key=parsed.pairs[0],
-        qualifiers=tuple(parsed.pairs[1:n]),
-        attributes=tuple(parsed.pairs[n:]),
-        other_params=tuple(parsed.other),
-        fragment=parsed.fragment,
-        relaxed=relaxed,
-        _element_string=es,
-    )
+    ais = es.ais
+    dl: DigitalLink = _new(DigitalLink)
+    _set_uri(dl, uri)
+    _set_stem(dl, stem)
+    _set_primary_key(dl, ais[0])
+    _set_qualifiers(dl, ais[1:n_path])
+    _set_attributes(dl, ais[n_path:])
+    _set_other_params(dl, tuple(other) if other else ())
+    _set_fragment(dl, fragment)
+    _set_relaxed(dl, relaxed)
+    _set_element_string(dl, es)
+    return dl
 
 
 def is_valid(uri: object, *, profile: Profile | Gs1Options = "strict") -> bool:
@@ -590,11 +503,12 @@ def build_digital_link(
     base = check_stem(stem)
     data: Any = element_string_or_pairs
     if isinstance(data, DigitalLink):  # already split into path and query
-        return _render(base, (data.primary_key, *data.qualifiers), data.attributes)
+        path = (data.primary_key, *data.qualifiers)
+        return _render(base, path, _query_order(data.attributes))
     if isinstance(data, kind):
         own = getattr(data, "_options", None)  # the options it was validated with
         opts = resolve_options(profile if profile is not None else own or "strict")
-        return _render(base, *select(data.ais, opts.validate_dl_attributes))
+        return _render_data(base, data.ais, opts.validate_dl_attributes)
     opts = resolve_options("strict" if profile is None else profile)
     pairs = _element_string(data, opts, None).ais
-    return _render(base, *select(pairs, opts.validate_dl_attributes))
+    return _render_data(base, pairs, opts.validate_dl_attributes)

@@ -459,19 +459,20 @@ def parse_element_string(
         )
     seps = opts.separators if separators is None else _separators(separators, opts)
     first = text[:1]
+    raw = first == "^" or (first != "(" and first != "" and first in seps)
+    # The clean paths first: no position bookkeeping, None at the first doubt.
     if first == "(":
         fast = _fast.parse_hri(text, opts)
-        if fast is not None:
-            return _quick(fast[0], opts)
+    else:
+        fast = _fast.parse_raw(text, 1, seps, True, opts) if raw else None
+    if fast is not None:
+        return _quick(fast[0], opts)
     relaxed: list[str] = []
     if first == "(":
         ais, values, spec_list, where = _p.split_hri(text, opts, relaxed)
         _p.lint_all(values, spec_list, where, opts, relaxed)
     else:
-        if first == "^" or (first and first in seps):
-            fast = _fast.parse_raw(text, 1, seps, True, opts)
-            if fast is not None:
-                return _quick(fast[0], opts)
+        if raw:
             ais, values, spec_list, where = _p.split_raw(text, 1, opts, seps, relaxed)
         elif not text:
             raise Gs1Error("the element string is empty", code=_C.GS1_EMPTY_DATA, position=0)
@@ -553,6 +554,18 @@ def from_ais(
     _p.lint_all(values, spec_list, where, opts, relaxed)
     _p.check_message(ais, values, spec_list, where, opts, relaxed)
     return _build(ais, values, relaxed, opts)
+
+
+def _from_clean_pairs(items: list[tuple[str, str]], opts: Gs1Options) -> ElementString | None:
+    """:func:`from_ais` for pairs a parser built itself, when every rule passes plainly.
+
+    ``items`` must be a non-empty list of ``(str, str)`` tuples (the Digital Link reader
+    builds them), so the type checks and the position mapping of :func:`from_ais` are
+    skipped. Returns ``None`` when anything fails or a profile relaxes a rule: the caller
+    then runs :func:`from_ais` with its spans, which reports the exact error position.
+    """
+    fast = _fast.check_pairs(items, opts)
+    return None if fast is None else _quick(fast[0], opts)
 
 
 def bwipp_names(code: str) -> tuple[str, ...]:
