@@ -83,7 +83,7 @@ def test_import_time_budget():
             subprocess.run(
                 [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env
             ).stdout
-            for _ in range(3)
+            for _ in range(7)
         )
     )
     loaded = subprocess.run(
