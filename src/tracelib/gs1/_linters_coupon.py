@@ -103,25 +103,49 @@ class _Reader:
             return -1, (invalid, self.p - 1, 1)
         return int(digit), None
 
+    def counted(
+        self, missing: Gs1Code, invalid: Gs1Code, allowed: str, truncated: Gs1Code
+    ) -> Fail | None:
+        """A length digit (VLI) followed by that many characters."""
+        width, fail = self.vli(missing, invalid, allowed)
+        if fail is not None:
+            return fail
+        return self.take(width, truncated)[1]
 
-def _purchase_codes(which: str) -> tuple[Gs1Code, ...]:
-    names = (
+
+def _purchase_codes(which: str, *, gcp: bool = True) -> tuple[Gs1Code, ...]:
+    names: tuple[str, ...] = (
         "MISSING_{}_PURCHASE_REQUIREMENT_VLI",
         "INVALID_{}_PURCHASE_REQUIREMENT_LENGTH",
         "TRUNCATED_{}_PURCHASE_REQUIREMENT",
         "MISSING_{}_PURCHASE_REQUIREMENT_CODE",
         "INVALID_{}_PURCHASE_REQUIREMENT_CODE",
         "TRUNCATED_{}_PURCHASE_FAMILY_CODE",
-        "MISSING_{}_PURCHASE_GCP_VLI",
-        "INVALID_{}_PURCHASE_GCP_LENGTH",
-        "TRUNCATED_{}_PURCHASE_GCP",
     )
+    if gcp:
+        names += (
+            "MISSING_{}_PURCHASE_GCP_VLI",
+            "INVALID_{}_PURCHASE_GCP_LENGTH",
+            "TRUNCATED_{}_PURCHASE_GCP",
+        )
     return tuple(Gs1Code["GS1_LINTER_COUPON_" + name.format(which)] for name in names)
 
 
-# Error codes of the second and third qualifying purchase blocks, in field order.
+# Error codes of the qualifying purchase blocks, in field order (the first has no GCP).
+_FIRST = _purchase_codes("1ST", gcp=False)
 _SECOND = _purchase_codes("2ND")
 _THIRD = _purchase_codes("3RD")
+
+
+def _requirement(r: _Reader, codes: tuple[Gs1Code, ...]) -> Fail | None:
+    """Purchase requirement (VLI + value), requirement code and family code."""
+    fail = r.counted(codes[0], codes[1], "12345", codes[2])
+    if fail is not None:
+        return fail
+    _, fail = r.vli(codes[3], codes[4], "012349")
+    if fail is not None:
+        return fail
+    return r.take(3, codes[5])[1]
 
 
 def _purchase(
@@ -136,16 +160,7 @@ def _purchase(
         )
         if fail is not None:
             return fail
-    vli, fail = r.vli(codes[0], codes[1], "12345")
-    if fail is not None:
-        return fail
-    _, fail = r.take(vli, codes[2])
-    if fail is not None:
-        return fail
-    _, fail = r.vli(codes[3], codes[4], "012349")
-    if fail is not None:
-        return fail
-    _, fail = r.take(3, codes[5])
+    fail = _requirement(r, codes)
     if fail is not None:
         return fail
     vli, fail = r.vli(codes[6], codes[7], "01234569")
@@ -191,34 +206,15 @@ def couponcode(s: str, hook: GcpLookupHook | None = None) -> Fail | None:
     _, fail = r.take(6, _C.GS1_LINTER_COUPON_TRUNCATED_OFFER_CODE)
     if fail is not None:
         return fail
-    vli, fail = r.vli(
+    fail = r.counted(
         _C.GS1_LINTER_COUPON_MISSING_SAVE_VALUE_VLI,
         _C.GS1_LINTER_COUPON_INVALID_SAVE_VALUE_LENGTH,
         "12345",
+        _C.GS1_LINTER_COUPON_TRUNCATED_SAVE_VALUE,
     )
     if fail is not None:
         return fail
-    _, fail = r.take(vli, _C.GS1_LINTER_COUPON_TRUNCATED_SAVE_VALUE)
-    if fail is not None:
-        return fail
-    vli, fail = r.vli(
-        _C.GS1_LINTER_COUPON_MISSING_1ST_PURCHASE_REQUIREMENT_VLI,
-        _C.GS1_LINTER_COUPON_INVALID_1ST_PURCHASE_REQUIREMENT_LENGTH,
-        "12345",
-    )
-    if fail is not None:
-        return fail
-    _, fail = r.take(vli, _C.GS1_LINTER_COUPON_TRUNCATED_1ST_PURCHASE_REQUIREMENT)
-    if fail is not None:
-        return fail
-    _, fail = r.vli(
-        _C.GS1_LINTER_COUPON_MISSING_1ST_PURCHASE_REQUIREMENT_CODE,
-        _C.GS1_LINTER_COUPON_INVALID_1ST_PURCHASE_REQUIREMENT_CODE,
-        "012349",
-    )
-    if fail is not None:
-        return fail
-    _, fail = r.take(3, _C.GS1_LINTER_COUPON_TRUNCATED_1ST_PURCHASE_FAMILY_CODE)
+    fail = _requirement(r, _FIRST)
     if fail is not None:
         return fail
     # Optional fields, each introduced by its identifier, in increasing order.
