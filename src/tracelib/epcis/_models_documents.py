@@ -34,6 +34,7 @@ from ._models_events import (
 )
 from ._models_extensible import Extensible, extensions_field
 from ._models_header import EPCISHeader, Vocabulary
+from .findings import Finding, findings_of
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -164,6 +165,11 @@ class EPCISDocument(Extensible):
         >>> doc.events[0] is ev
         True
     """
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
+        return findings_of(self)
 
     _has_context: ClassVar[bool] = True
 
@@ -312,6 +318,11 @@ class EPCISQueryDocument(Extensible):
         ('SimpleEventQuery', ())
     """
 
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
+        return findings_of(self)
+
     _has_context: ClassVar[bool] = True
 
     type: Literal["EPCISQueryDocument"] = "EPCISQueryDocument"
@@ -369,6 +380,11 @@ class EPCISMasterDataDocument(Extensible):
         ...                         epcis_body={"vocabularyList": []})
         EPCISMasterDataDocument(schemaVersion 2.0, 0 vocabularies, 0 elements)
     """
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
+        return findings_of(self)
 
     type: Literal["EPCISMasterDataDocument"] = "EPCISMasterDataDocument"
     schema_version: Version = Field(alias="schemaVersion")
@@ -433,6 +449,11 @@ class EPCISCaptureJob(Extensible):
         >>> job.success, job.errors
         (True, ())
     """
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
+        return findings_of(self)
 
     type: Literal["EPCISCaptureJob"] = "EPCISCaptureJob"
     capture_id: str = Field(alias="captureID")

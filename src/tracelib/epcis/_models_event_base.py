@@ -21,6 +21,7 @@ from ._models_common import (
 )
 from ._models_extensible import Extensible
 from ._models_sensor import SensorElement
+from .findings import Finding, findings_of
 
 if TYPE_CHECKING:
     from .cbv import CbvValue
@@ -59,6 +60,11 @@ class EpcisEvent(Extensible):
         >>> isinstance(ev, EpcisEvent), ev.type
         (True, 'ObjectEvent')
     """
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
+        return findings_of(self)
 
     _has_context: ClassVar[bool] = True
     _epc_fields: ClassVar[tuple[str, ...]] = ()

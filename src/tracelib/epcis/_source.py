@@ -1,0 +1,44 @@
+"""What a reader knew about a model's source that the model itself does not keep.
+
+XML values may use prefixes declared by ``xmlns`` (``<sensorReport type="ex:Gauge">``) and
+JSON-LD values prefixes of an ``@context``; the event hash must expand them. The readers
+attach the prefixes in scope of each event here (only when they differ from the EPCIS
+defaults), keyed by identity and dropped with the model, so models stay plain values.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+
+from ._context import DEFAULT_NAMESPACES
+
+__all__ = ["attach_namespaces", "source_namespaces"]
+
+_NAMESPACES: dict[int, Mapping[str, str]] = {}
+
+
+def attach_namespaces(model: object, namespaces: Mapping[str, str]) -> None:
+    """Record the ``{prefix: IRI}`` declarations in scope where ``model`` was read.
+
+    Share one mapping between the events of a document: it is stored, not copied.
+    """
+    key = id(model)
+    if key not in _NAMESPACES:
+        weakref.finalize(model, _NAMESPACES.pop, key, None)
+    _NAMESPACES[key] = namespaces
+
+
+def source_namespaces(model: object) -> Mapping[str, str]:
+    """The prefixes in scope where ``model`` was read, else the EPCIS defaults.
+
+    Examples:
+        >>> from tracelib.epcis.models import ObjectEvent
+        >>> ev = ObjectEvent.create("2024-05-01T08:30:00+07:00", action="ADD")
+        >>> source_namespaces(ev)["cbv"]
+        'https://ref.gs1.org/cbv/'
+        >>> attach_namespaces(ev, {"ex": "https://example.vn/"})
+        >>> source_namespaces(ev)["ex"]
+        'https://example.vn/'
+    """
+    return _NAMESPACES.get(id(model), DEFAULT_NAMESPACES)
