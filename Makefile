@@ -45,6 +45,8 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/gs1_syntax.py
 	$(PY) bench/gs1_digital_link.py
 	$(PY) bench/signing_primitives.py
+	$(PY) bench/epcis_codec.py
+	$(PY) bench/epcis_hash.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis site

@@ -24,7 +24,8 @@ location telling where the problem is::
     └── MissingDependencyError         an optional extra is not installed (+ ImportError)
 
     TracelibWarning (UserWarning)      base of tracelib's warnings
-    └── LossyConversionWarning         a conversion had to drop or merge information
+    ├── LossyConversionWarning         a conversion had to drop or merge information
+    └── StreamingFallbackWarning       streaming fell back to reading the whole document
 
 Locations:
 
@@ -62,6 +63,7 @@ __all__ = [
     "ProofInvalid",
     "SignatureInvalid",
     "SigningError",
+    "StreamingFallbackWarning",
     "TracelibError",
     "TracelibWarning",
     "UnknownContextError",
@@ -353,6 +355,15 @@ class LossyConversionWarning(TracelibWarning):
         ...     warnings.warn("one certificationInfo fits in XML", LossyConversionWarning)
         >>> caught[0].category.__name__
         'LossyConversionWarning'
+    """
+
+
+class StreamingFallbackWarning(TracelibWarning):
+    """Streaming had to read a whole document into memory (e.g. JSON-LD without ``ijson``).
+
+    Examples:
+        >>> issubclass(StreamingFallbackWarning, TracelibWarning)
+        True
     """
 
 

@@ -32,17 +32,18 @@ def build_parser() -> argparse.ArgumentParser:
         >>> build_parser().parse_args(["demo"]).command
         'demo'
     """
-    from . import demo, gs1
+    from . import demo, epcis, gs1
 
     parser = argparse.ArgumentParser(
         prog="tracelib",
-        description="Product traceability standards: GS1 keys (and, coming, EPCIS, signing, "
-        "the national portal).",
+        description="Product traceability standards: GS1 keys and data, EPCIS 2.0 documents "
+        "(and, coming, signing and the national portal).",
         epilog="Run 'tracelib COMMAND --help' for the options of a command.",
     )
     parser.add_argument("-V", "--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     gs1.add_parser(commands)
+    epcis.add_parser(commands)
     demo.add_parser(commands)
     return parser
 

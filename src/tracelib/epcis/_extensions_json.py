@@ -126,7 +126,10 @@ def json_value(node: Extension, prefixes: Mapping[str, str] | None) -> Any:
         out["@type"] = node.xsi_type
     for attr in node.attributes:
         _add(out, json_key(attr.namespace, attr.name, attr.prefix, prefixes), attr.value, False)
-    if node.text is not None or jt == "null":
+    # An empty XML element with attributes (<ex:a ex:u="K"/>) says nothing with its text:
+    # no "rdf:value": "" member, so its JSON-LD has the same triples as what it becomes
+    # once written back to XML (the attributes as child elements).
+    if jt == "null" or (node.text is not None and (node.text or not node.attributes)):
         out["rdf:value"] = leaf
     for key, value in group(node.children, prefixes).items():
         _add(out, key, value, False)

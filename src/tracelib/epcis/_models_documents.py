@@ -24,6 +24,7 @@ from ._models_base import (
     Uri,
     Version,
 )
+from ._models_codec import Serialisable
 from ._models_events import (
     AggregationEvent,
     AssociationEvent,
@@ -34,7 +35,6 @@ from ._models_events import (
 )
 from ._models_extensible import Extensible, extensions_field
 from ._models_header import EPCISHeader, Vocabulary
-from .findings import Finding, findings_of
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -140,7 +140,7 @@ class EPCISBody(Extensible):
     extensions: tuple[Extension, ...] = extensions_field()
 
 
-class EPCISDocument(Extensible):
+class EPCISDocument(Serialisable, Extensible):
     """An EPCIS 2.0 capture document (XML ``epcis:EPCISDocument``, JSON-LD ``EPCISDocument``).
 
     Attributes:
@@ -165,11 +165,6 @@ class EPCISDocument(Extensible):
         >>> doc.events[0] is ev
         True
     """
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
-        return findings_of(self)
 
     _has_context: ClassVar[bool] = True
 
@@ -262,7 +257,8 @@ class QueryResults(Extensible):
     """The results of a named query or subscription.
 
     Attributes:
-        query_name: E.g. ``"SimpleEventQuery"``.
+        query_name: E.g. ``"SimpleEventQuery"`` (required by the XSD; absent in some
+            OpenEPCIS query documents).
         subscription_id: The subscription, for standing queries (``subscriptionID``).
         results_body: The results.
         extensions: User extensions.
@@ -273,7 +269,7 @@ class QueryResults(Extensible):
         True
     """
 
-    query_name: str = Field(alias="queryName")
+    query_name: str | None = Field(None, alias="queryName")
     subscription_id: str | None = Field(None, alias="subscriptionID")
     results_body: QueryResultsBody = Field(alias="resultsBody")
     extensions: tuple[Extension, ...] = extensions_field()
@@ -297,7 +293,7 @@ class EPCISQueryBody(Extensible):
     extensions: tuple[Extension, ...] = extensions_field()
 
 
-class EPCISQueryDocument(Extensible):
+class EPCISQueryDocument(Serialisable, Extensible):
     """An EPCIS 2.0 query document (results of a query or subscription).
 
     Attributes:
@@ -317,11 +313,6 @@ class EPCISQueryDocument(Extensible):
         >>> doc.epcis_body.query_results.query_name, doc.events
         ('SimpleEventQuery', ())
     """
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
-        return findings_of(self)
 
     _has_context: ClassVar[bool] = True
 
@@ -364,7 +355,7 @@ class EPCISMasterDataBody(Extensible):
     extensions: tuple[Extension, ...] = extensions_field()
 
 
-class EPCISMasterDataDocument(Extensible):
+class EPCISMasterDataDocument(Serialisable, Extensible):
     """An EPCIS master data document (XML ``epcismd:EPCISMasterDataDocument``).
 
     Attributes:
@@ -380,11 +371,6 @@ class EPCISMasterDataDocument(Extensible):
         ...                         epcis_body={"vocabularyList": []})
         EPCISMasterDataDocument(schemaVersion 2.0, 0 vocabularies, 0 elements)
     """
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
-        return findings_of(self)
 
     type: Literal["EPCISMasterDataDocument"] = "EPCISMasterDataDocument"
     schema_version: Version = Field(alias="schemaVersion")
@@ -428,7 +414,7 @@ class ProblemDetails(Extensible):
     extensions: tuple[Extension, ...] = extensions_field()
 
 
-class EPCISCaptureJob(Extensible):
+class EPCISCaptureJob(Serialisable, Extensible):
     """The state of an asynchronous capture job (``GET /capture/{captureID}``).
 
     Attributes:
@@ -449,11 +435,6 @@ class EPCISCaptureJob(Extensible):
         >>> job.success, job.errors
         (True, ())
     """
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
-        return findings_of(self)
 
     type: Literal["EPCISCaptureJob"] = "EPCISCaptureJob"
     capture_id: str = Field(alias="captureID")

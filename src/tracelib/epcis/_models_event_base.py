@@ -8,6 +8,7 @@ from pydantic import BeforeValidator, Field
 
 from ._context import JsonLdContext
 from ._models_base import Offset, Timestamp, Uri
+from ._models_codec import Serialisable
 from ._models_common import (
     BizLocation,
     BizTransaction,
@@ -21,7 +22,6 @@ from ._models_common import (
 )
 from ._models_extensible import Extensible
 from ._models_sensor import SensorElement
-from .findings import Finding, findings_of
 
 if TYPE_CHECKING:
     from .cbv import CbvValue
@@ -40,7 +40,7 @@ def _one_or_many(value: Any) -> Any:
 CertificationInfo = Annotated[tuple[Uri, ...], BeforeValidator(_one_or_many)]
 
 
-class EpcisEvent(Extensible):
+class EpcisEvent(Serialisable, Extensible):
     """Fields common to the five event types (EPCIS 2.0 ``EPCISEventType``).
 
     Attributes:
@@ -60,11 +60,6 @@ class EpcisEvent(Extensible):
         >>> isinstance(ev, EpcisEvent), ev.type
         (True, 'ObjectEvent')
     """
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        """What the codec noticed while reading this object (see :mod:`tracelib.epcis.findings`)."""
-        return findings_of(self)
 
     _has_context: ClassVar[bool] = True
     _epc_fields: ClassVar[tuple[str, ...]] = ()

@@ -8,14 +8,14 @@ defaults), keyed by identity and dropped with the model, so models stay plain va
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping
 
 from ._context import DEFAULT_NAMESPACES
+from ._side_table import SideTable
 
 __all__ = ["attach_namespaces", "source_namespaces"]
 
-_NAMESPACES: dict[int, Mapping[str, str]] = {}
+_NAMESPACES = SideTable()
 
 
 def attach_namespaces(model: object, namespaces: Mapping[str, str]) -> None:
@@ -23,10 +23,7 @@ def attach_namespaces(model: object, namespaces: Mapping[str, str]) -> None:
 
     Share one mapping between the events of a document: it is stored, not copied.
     """
-    key = id(model)
-    if key not in _NAMESPACES:
-        weakref.finalize(model, _NAMESPACES.pop, key, None)
-    _NAMESPACES[key] = namespaces
+    _NAMESPACES.set(model, namespaces)
 
 
 def source_namespaces(model: object) -> Mapping[str, str]:
@@ -41,4 +38,4 @@ def source_namespaces(model: object) -> Mapping[str, str]:
         >>> source_namespaces(ev)["ex"]
         'https://example.vn/'
     """
-    return _NAMESPACES.get(id(model), DEFAULT_NAMESPACES)
+    return _NAMESPACES.get(model, DEFAULT_NAMESPACES)  # type: ignore[no-any-return]

@@ -19,10 +19,11 @@ Examples:
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from ._side_table import SideTable
 
 __all__ = ["Finding", "Severity", "attach_findings", "findings_of"]
 
@@ -103,7 +104,7 @@ class Finding:
 # Findings live beside the models, keyed by identity, and go when the model goes: models are
 # frozen pydantic objects whose equality must not see them, and a private attribute would
 # cost every event a few microseconds to initialise.
-_ATTACHED: dict[int, tuple[Finding, ...]] = {}
+_ATTACHED = SideTable()
 
 
 def attach_findings(model: object, findings: Iterable[Finding]) -> None:
@@ -123,13 +124,7 @@ def attach_findings(model: object, findings: Iterable[Finding]) -> None:
     new = tuple(findings)
     if not new:
         return
-    key = id(model)
-    old = _ATTACHED.get(key)
-    if old is None:
-        weakref.finalize(model, _ATTACHED.pop, key, None)
-        _ATTACHED[key] = new
-    else:
-        _ATTACHED[key] = old + new
+    _ATTACHED.set(model, _ATTACHED.get(model, ()) + new)
 
 
 def findings_of(model: object) -> tuple[Finding, ...]:
@@ -146,4 +141,4 @@ def findings_of(model: object) -> tuple[Finding, ...]:
         >>> findings_of(ObjectEvent.create("2024-05-01T08:30:00+07:00", action="ADD"))
         ()
     """
-    return _ATTACHED.get(id(model), ())
+    return _ATTACHED.get(model, ())  # type: ignore[no-any-return]

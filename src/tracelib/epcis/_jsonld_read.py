@@ -1,0 +1,361 @@
+"""Parsed JSON-LD -> models: contexts, protected terms, expanded members, findings.
+
+The models do the validation; this module resolves the ``@context`` of the document and of
+each event (offline), passes the prefixes in scope to the models, turns the expanded
+``epcis:persistentDisposition`` member (see :mod:`tracelib.epcis._jsonld_write`) back into
+the standard field, attaches :class:`~tracelib.epcis.findings.Finding` objects and records
+the prefixes in scope of each event (:func:`tracelib.epcis._source.attach_namespaces`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import EpcisError, JsonLdError
+from ._context import DEFAULT_NAMESPACES
+from ._jsonld_context import (
+    EMPTY,
+    Active,
+    Problem,
+    effective_namespaces,
+    member_path,
+    process,
+)
+from ._models_base import NAMESPACES_KEY, epcis_error_from_validation
+from ._source import attach_namespaces
+from .findings import Finding, attach_findings
+
+__all__ = ["EVENT_TYPES", "read_event", "read_top"]
+
+EVENT_TYPES = frozenset(
+    {
+        "ObjectEvent",
+        "AggregationEvent",
+        "TransactionEvent",
+        "TransformationEvent",
+        "AssociationEvent",
+    }
+)
+_DOCUMENTS = frozenset({"EPCISDocument", "EPCISQueryDocument", "EPCISMasterDataDocument"})
+_EPCIS = DEFAULT_NAMESPACES["epcis"]
+_PD_KEYS = ("epcis:persistentDisposition", _EPCIS + "persistentDisposition")
+_PD_MEMBERS = {
+    "epcis:set": "set",
+    _EPCIS + "set": "set",
+    "epcis:unset": "unset",
+    _EPCIS + "unset": "unset",
+}
+
+
+def _adapters() -> Any:
+    from . import models
+
+    return models
+
+
+_last_differs: tuple[Any, bool] = (None, False)
+
+
+def _differs(namespaces: Mapping[str, str]) -> bool:
+    """Whether ``namespaces`` binds more or other prefixes than the EPCIS defaults."""
+    global _last_differs
+    if namespaces is DEFAULT_NAMESPACES:
+        return False
+    last, result = _last_differs  # one read: safe when threads share the cache
+    if last is namespaces:
+        return result
+    result = dict(namespaces) != dict(DEFAULT_NAMESPACES)
+    _last_differs = (namespaces, result)
+    return result
+
+
+def _problems_to_findings(
+    problems: list[Problem], *, strict: bool, event_index: int | None = None
+) -> list[Finding]:
+    if problems and strict:
+        first = problems[0]
+        raise JsonLdError(
+            f"{first.message}: a JSON-LD 1.1 processor stops here (protected term redefinition)",
+            code="EPCIS_PROTECTED_TERM",
+            path=first.path,
+        )
+    return [
+        Finding(
+            "EPCIS_PROTECTED_TERM",
+            "error",
+            f"{p.message}; the protected definition is kept",
+            path=p.path,
+            event_index=event_index,
+        )
+        for p in problems
+    ]
+
+
+def _persistent_disposition(obj: dict[str, Any], path: str) -> dict[str, Any]:
+    """``obj`` with an expanded ``epcis:persistentDisposition`` member made standard."""
+    found = [key for key in _PD_KEYS if key in obj]
+    if not found:
+        return obj
+    key = found[0]
+    where = member_path(path, key)
+    if len(found) > 1 or "persistentDisposition" in obj:
+        raise EpcisError(
+            f"{where}: persistentDisposition is given twice",
+            code="EPCIS_DUPLICATE_MEMBER",
+            path=where,
+        )
+    value = obj[key]
+    if not isinstance(value, dict):
+        raise EpcisError(
+            f"{where}: an expanded persistentDisposition is an object",
+            code="EPCIS_INVALID_STRUCTURE",
+            path=where,
+        )
+    standard: dict[str, list[str]] = {}
+    for member, items in value.items():
+        name = _PD_MEMBERS.get(member)
+        inner = member_path(where, member)
+        if name is None or name in standard:
+            raise EpcisError(
+                f"{inner}: not a member of persistentDisposition (epcis:set, epcis:unset)",
+                code="EPCIS_UNKNOWN_MEMBER",
+                path=inner,
+            )
+        values: list[str] = []
+        for index, item in enumerate(items if isinstance(items, list) else [items]):
+            ref = item.get("@id") if isinstance(item, dict) and len(item) == 1 else None
+            if not isinstance(ref, str):
+                at = member_path(inner, index) if isinstance(items, list) else inner
+                raise EpcisError(
+                    f'{at}: expected a node reference {{"@id": "cbv:Disp-..."}}',
+                    code="EPCIS_INVALID_STRUCTURE",
+                    path=at,
+                )
+            values.append(ref)
+        standard[name] = values
+    out = {k: v for k, v in obj.items() if k != key}
+    out["persistentDisposition"] = standard
+    return out
+
+
+_LOCATIONS: dict[tuple[str, str], Any] = {}
+_LOCATION_KEYS = ("readPoint", "bizLocation")
+
+
+def _share_locations(obj: dict[str, Any]) -> None:
+    """Replace ``{"id": ...}`` read points and business locations by shared models.
+
+    Most events of a document repeat a few locations: validating each once and sharing the
+    (immutable) model saves a nested validation per event. An invalid one is left in place
+    for the event's validation to report with its path.
+    """
+    for key in _LOCATION_KEYS:
+        value = obj.get(key)
+        if type(value) is not dict or len(value) != 1:
+            continue
+        ident = value.get("id")
+        if type(ident) is not str:
+            continue
+        cache_key = (key, ident)
+        model = _LOCATIONS.get(cache_key)
+        if model is None:
+            models = _adapters()
+            cls = models.ReadPoint if key == "readPoint" else models.BizLocation
+            try:
+                model = cls.model_validate(value)
+            except EpcisError:
+                model = False
+            if len(_LOCATIONS) >= 4096:
+                _LOCATIONS.clear()
+            _LOCATIONS[cache_key] = model
+        if model is not False:
+            obj[key] = model
+
+
+def _validate_event(obj: Any, namespaces: Mapping[str, str], path: str) -> Any:
+    try:
+        return _adapters().EVENT_ADAPTER.validate_python(obj, context={NAMESPACES_KEY: namespaces})
+    except ValidationError as exc:
+        raise epcis_error_from_validation(exc, root=path) from exc
+    except RecursionError:
+        raise EpcisError(
+            f"{path}: nested too deeply", code="EPCIS_INVALID_STRUCTURE", path=path
+        ) from None
+
+
+def read_event(
+    obj: Any,
+    active: Active,
+    namespaces: Mapping[str, str],
+    *,
+    path: str,
+    strict: bool,
+    event_index: int | None = None,
+    findings: list[Finding] | None = None,
+) -> Any:
+    """Validate one event object.
+
+    Args:
+        obj: The parsed event.
+        active: The context state of the enclosing document (``EMPTY`` for a bare event).
+        namespaces: The prefixes in scope for the models (shared by the document's events).
+        path: JSON path of the event.
+        strict: Raise :class:`~tracelib.errors.JsonLdError` on a protected term redefinition.
+        event_index: Index of the event in its document.
+        findings: Where the findings about the event's own ``@context`` go (``None``: on the
+            event itself).
+
+    Returns:
+        The event model.
+    """
+    if not isinstance(obj, dict):
+        raise EpcisError(
+            f"{path}: an event is a JSON object, not {type(obj).__name__}",
+            code="EPCIS_INVALID_STRUCTURE",
+            path=path,
+        )
+    own: list[Finding] = []
+    original = obj
+    if "@context" in obj:
+        problems: list[Problem] = []
+        active = process(obj["@context"], active, member_path(path, "@context"), problems)
+        own = _problems_to_findings(problems, strict=strict, event_index=event_index)
+        namespaces = effective_namespaces(active)
+    obj = _persistent_disposition(obj, path)
+    if "readPoint" in obj or "bizLocation" in obj:
+        if obj is original:
+            obj = dict(obj)
+        _share_locations(obj)
+    event = _validate_event(obj, namespaces, path)
+    if _differs(namespaces):
+        attach_namespaces(event, namespaces)
+    if own:
+        if findings is None:
+            attach_findings(event, own)
+        else:
+            findings.extend(own)
+    return event
+
+
+def _event_list(obj: dict[str, Any], kind: str) -> tuple[list[Any] | None, str]:
+    body = obj.get("epcisBody")
+    path = "$.epcisBody"
+    if kind == "EPCISQueryDocument":
+        for name in ("queryResults", "resultsBody"):
+            body = body.get(name) if isinstance(body, dict) else None
+            path = member_path(path, name)
+    events = body.get("eventList") if isinstance(body, dict) else None
+    return (events if isinstance(events, list) else None), member_path(path, "eventList")
+
+
+def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
+    findings: list[Finding] = []
+    active = EMPTY
+    if "@context" in obj:
+        problems: list[Problem] = []
+        active = process(obj["@context"], EMPTY, "$['@context']", problems)
+        findings = _problems_to_findings(problems, strict=strict)
+    namespaces: Mapping[str, str] = effective_namespaces(active)
+    if not _differs(namespaces):
+        namespaces = DEFAULT_NAMESPACES
+    events, list_path = _event_list(obj, kind)
+    shared: list[int] = []
+    if events:
+        for index, item in enumerate(events):
+            if not isinstance(item, dict):
+                continue
+            if "@context" in item:
+                events[index] = read_event(
+                    item,
+                    active,
+                    namespaces,
+                    path=f"{list_path}[{index}]",
+                    strict=strict,
+                    event_index=index,
+                    findings=findings,
+                )
+                continue
+            if _PD_KEYS[0] in item or _PD_KEYS[1] in item:
+                item = events[index] = _persistent_disposition(item, f"{list_path}[{index}]")
+            _share_locations(item)
+            shared.append(index)
+    if kind == "EPCISMasterDataDocument" and "@context" in obj:
+        # The model keeps no @context (master data is XML-first): its prefixes bind here.
+        obj = {k: v for k, v in obj.items() if k != "@context"}
+    models = _adapters()
+    try:
+        doc = models.DOCUMENT_ADAPTER.validate_python(obj, context={NAMESPACES_KEY: namespaces})
+    except ValidationError as exc:
+        raise epcis_error_from_validation(exc) from exc
+    except RecursionError:
+        raise EpcisError("$: nested too deeply", code="EPCIS_INVALID_STRUCTURE", path="$") from None
+    if shared and namespaces is not DEFAULT_NAMESPACES:
+        parsed = doc.events
+        for index in shared:
+            attach_namespaces(parsed[index], namespaces)
+    if findings:
+        attach_findings(doc, findings)
+    return doc
+
+
+def read_top(obj: Any, *, strict: bool) -> Any:
+    """The model of a parsed JSON-LD value: a document or a bare event.
+
+    Args:
+        obj: The parsed JSON.
+        strict: Raise :class:`~tracelib.errors.JsonLdError` on protected term redefinitions
+            instead of recording ``EPCIS_PROTECTED_TERM`` findings.
+
+    Returns:
+        The document or event.
+
+    Raises:
+        EpcisError: With the JSON path of the problem.
+    """
+    if not isinstance(obj, dict):
+        raise EpcisError(
+            f"$: an EPCIS document or event is a JSON object, not {_json_kind(obj)}",
+            code="EPCIS_INVALID_STRUCTURE",
+            path="$",
+        )
+    raw_kind = obj.get("type")
+    kind = raw_kind if isinstance(raw_kind, str) or raw_kind is None else ""
+    if kind in EVENT_TYPES:
+        active = EMPTY
+        findings: list[Finding] = []
+        if "@context" in obj:
+            problems: list[Problem] = []
+            active = process(obj["@context"], EMPTY, "$['@context']", problems)
+            findings = _problems_to_findings(problems, strict=strict)
+        namespaces = effective_namespaces(active)
+        event = _validate_event(_persistent_disposition(obj, "$"), namespaces, "$")
+        if _differs(namespaces):
+            attach_namespaces(event, namespaces)
+        if findings:
+            attach_findings(event, findings)
+        return event
+    if kind in _DOCUMENTS or (kind is None and "captureID" in obj):
+        return _read_document(obj, kind or "EPCISCaptureJob", strict=strict)
+    path = "$.type" if "type" in obj else "$"
+    raise EpcisError(
+        f"{path}: not an EPCIS document or event type: {raw_kind!r}"
+        if "type" in obj
+        else "$: no 'type' member: not an EPCIS document or event",
+        code="EPCIS_UNKNOWN_TYPE",
+        path=path,
+    )
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
