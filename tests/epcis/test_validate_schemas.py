@@ -57,8 +57,8 @@ def schema_only(relative: str, schemas: SchemaSet, **options):
 def test_from_directory_finds_the_checkout_layout(schemas):
     assert schemas.has_xsd
     assert schemas.has_json_schema
-    assert schemas.xsd_dir == vectors.path("epcis/XSD")
-    assert schemas.json_schema == vectors.path("epcis/EPCIS-JSON-Schema.json")
+    assert schemas.xsd_dir == vectors.path("epcis/XSD").resolve()
+    assert schemas.json_schema == vectors.path("epcis/EPCIS-JSON-Schema.json").resolve()
 
 
 def test_from_directory_is_cached_per_resolved_directory(schemas):
