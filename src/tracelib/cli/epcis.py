@@ -46,7 +46,7 @@ def add_parser(commands: Any) -> None:
     """
     epcis = commands.add_parser(
         "epcis",
-        help="EPCIS 2.0 documents: validate, convert",
+        help="EPCIS 2.0 documents: validate, convert, hash, capture, query",
         description="EPCIS 2.0 / CBV 2.0 event documents in XML and JSON-LD.",
     )
     epcis.set_defaults(func=lambda _args: _missing_command(epcis))
@@ -106,6 +106,9 @@ def add_parser(commands: Any) -> None:
         help="show a progress bar on stderr (default: when streaming to a terminal)",
     )
     convert.set_defaults(func=convert_command, command_name="tracelib epcis convert")
+    from . import epcis_rest
+
+    epcis_rest.add_parsers(sub)
 
 
 def _missing_command(parser: argparse.ArgumentParser) -> int:

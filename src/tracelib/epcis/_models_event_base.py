@@ -8,7 +8,7 @@ from pydantic import BeforeValidator, Field
 
 from ._context import JsonLdContext
 from ._models_base import Offset, Timestamp, Uri
-from ._models_codec import Serialisable
+from ._models_codec import Hashable, Serialisable
 from ._models_common import (
     BizLocation,
     BizTransaction,
@@ -40,7 +40,7 @@ def _one_or_many(value: Any) -> Any:
 CertificationInfo = Annotated[tuple[Uri, ...], BeforeValidator(_one_or_many)]
 
 
-class EpcisEvent(Serialisable, Extensible):
+class EpcisEvent(Hashable, Serialisable, Extensible):
     """Fields common to the five event types (EPCIS 2.0 ``EPCISEventType``).
 
     Attributes:
