@@ -31,7 +31,7 @@ Examples:
 
 from __future__ import annotations
 
-from . import canonical, checkpoint, header, keys, members, merkle, notes, records, signers
+from . import canonical, checkpoint, export, header, keys, members, merkle, notes, records, signers
 from .canonical import canonicalize, canonicalize_json, parse_json
 from .checkpoint import Checkpoint
 from .header import RecordHeader
@@ -77,6 +77,7 @@ __all__ = [
     "canonicalize",
     "canonicalize_json",
     "checkpoint",
+    "export",
     "header",
     "keys",
     "leaf_hash",
