@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/gs1_syntax.py
 	$(PY) bench/gs1_digital_link.py
 	$(PY) bench/signing_primitives.py
+	$(PY) bench/signing_chain.py
 	$(PY) bench/epcis_codec.py
 	$(PY) bench/epcis_hash.py
 

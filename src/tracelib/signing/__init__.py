@@ -31,9 +31,26 @@ Examples:
 
 from __future__ import annotations
 
-from . import canonical, checkpoint, export, header, keys, members, merkle, notes, records, signers
+from . import (
+    canonical,
+    chain,
+    checkpoint,
+    export,
+    head,
+    header,
+    keys,
+    members,
+    merkle,
+    notes,
+    records,
+    report,
+    signers,
+    trust,
+)
 from .canonical import canonicalize, canonicalize_json, parse_json
+from .chain import Chain
 from .checkpoint import Checkpoint
+from .head import CompactHead, HeadKey, SignedHead, head_key_id
 from .header import RecordHeader
 from .keys import ALGORITHMS, PublicKey, thumbprint
 from .members import ChainRef, Custodian, PayloadRef, SignerRef
@@ -49,20 +66,29 @@ from .merkle import (
 )
 from .notes import Note, NoteSigner, NoteVerifier
 from .records import PAYLOAD_TYPE, Envelope, Record, pae
+from .report import CODES, Finding, Report
 from .signers import CallableSigner, Signer, SoftwareSigner
+from .trust import KeyStatus, Revocation, TrustBundle, TrustedKey
+from .verify import VerifyPolicy, verify, verify_fork_evidence
 
 __all__ = [
     "ALGORITHMS",
+    "CODES",
     "EMPTY_ROOT",
     "PAYLOAD_TYPE",
     "CallableSigner",
+    "Chain",
     "ChainRef",
     "Checkpoint",
+    "CompactHead",
     "CompactRange",
     "ConsistencyProof",
     "Custodian",
     "Envelope",
+    "Finding",
+    "HeadKey",
     "InclusionProof",
+    "KeyStatus",
     "Note",
     "NoteSigner",
     "NoteVerifier",
@@ -70,14 +96,23 @@ __all__ = [
     "PublicKey",
     "Record",
     "RecordHeader",
+    "Report",
+    "Revocation",
+    "SignedHead",
     "Signer",
     "SignerRef",
     "SoftwareSigner",
+    "TrustBundle",
+    "TrustedKey",
+    "VerifyPolicy",
     "canonical",
     "canonicalize",
     "canonicalize_json",
+    "chain",
     "checkpoint",
     "export",
+    "head",
+    "head_key_id",
     "header",
     "keys",
     "leaf_hash",
@@ -88,8 +123,12 @@ __all__ = [
     "pae",
     "parse_json",
     "records",
+    "report",
     "signers",
     "thumbprint",
+    "trust",
+    "verify",
     "verify_consistency",
+    "verify_fork_evidence",
     "verify_inclusion",
 ]

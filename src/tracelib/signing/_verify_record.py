@@ -1,0 +1,199 @@
+"""Step 2 of :func:`tracelib.signing.verify` for one record (private plumbing).
+
+The signer's kid is resolved in the trust bundle at the record's time; binding to the actor,
+``alg``, validity window, revocation, the signature, the payload digest and any trusted
+countersignature are checked, each problem a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..errors import MalformedInput, SignatureInvalid, SigningError
+from ._bundle import Bundle
+from ._verify_link import Item
+from .canonical import b64url_encode
+from .records import Record
+from .report import Finding
+from .trust import TrustBundle, TrustedKey
+
+__all__ = ["Keys", "check_record", "require_countersignature"]
+
+#: Trusted keys by kid.
+Keys = Mapping[str, TrustedKey]
+
+
+def check_record(
+    item: Item, record: Record, bundle: Bundle, trust: TrustBundle, keys: Keys, out: list[Finding]
+) -> bool:
+    """Step 2 for one record: key, signature, payload digest, countersignatures."""
+    header, seq, rid = record.header, record.header.seq, item.rid
+    valid = _check_key(record, trust, keys, out, seq, rid)
+    if header.payload is not None:
+        payload = bundle.payloads.get(rid or "")
+        if payload is None:
+            out.append(Finding.make("PAYLOAD_WITHHELD", seq=seq, record_id=rid))
+        else:
+            try:
+                header.payload.verify(payload, bundle.salts.get(rid or ""))
+            except SigningError as exc:
+                out.append(
+                    Finding.make(
+                        "PAYLOAD_DIGEST_MISMATCH",
+                        seq=seq,
+                        record_id=rid,
+                        expected=b64url_encode(header.payload.digest),
+                        message=exc.message,
+                    )
+                )
+    for signature in record.envelope.signatures:
+        entry = keys.get(signature.keyid)
+        if entry is None or signature.keyid == header.signer.kid:
+            continue
+        try:
+            entry.key.verify(entry.alg, signature.sig, record.envelope.pae())
+        except (SignatureInvalid, MalformedInput):
+            out.append(
+                Finding.make(
+                    "SIGNATURE_INVALID",
+                    seq=seq,
+                    record_id=rid,
+                    details={"countersigner": entry.actor},
+                    message="a countersignature does not verify",
+                )
+            )
+    return valid
+
+
+def _check_key(
+    record: Record,
+    trust: TrustBundle,
+    keys: Keys,
+    out: list[Finding],
+    seq: int,
+    rid: str | None,
+) -> bool:
+    header = record.header
+    kid = header.signer.kid
+    status = trust.status(kid, header.iat) if kid in keys else None
+    if status is None or status.key is None:
+        out.append(
+            Finding.make(
+                "UNKNOWN_KEY",
+                seq=seq,
+                record_id=rid,
+                actual=kid,
+                details={"actor": header.signer.actor},
+                message=f"kid {kid} is not in the trust bundle",
+            )
+        )
+        return False
+    entry = status.key
+    ok = True
+    if entry.actor != header.signer.actor:
+        out.append(
+            Finding.make(
+                "SIGNER_MISMATCH",
+                seq=seq,
+                record_id=rid,
+                expected=entry.actor,
+                actual=header.signer.actor,
+                message="the kid is bound to another actor",
+            )
+        )
+        ok = False
+    if header.alg != entry.alg or entry.key.kty != {"Ed25519": "OKP", "ES256": "EC"}.get(
+        header.alg, "RSA"
+    ):
+        out.append(
+            Finding.make(
+                "ALG_KEY_MISMATCH",
+                seq=seq,
+                record_id=rid,
+                expected=entry.alg,
+                actual=header.alg,
+                message="alg does not match the key",
+            )
+        )
+        return False
+    if status.state in ("expired", "not_yet_valid"):
+        out.append(
+            Finding.make(
+                "KEY_EXPIRED",
+                seq=seq,
+                record_id=rid,
+                expected=[entry.valid_from, entry.valid_until],
+                actual=header.iat,
+                message="signed outside the key's validity window",
+            )
+        )
+        ok = False
+    elif status.state == "revoked" and entry.revoked is not None:
+        out.append(
+            Finding.make(
+                "KEY_REVOKED",
+                seq=seq,
+                record_id=rid,
+                details=entry.revoked.to_json(),
+                actual=header.iat,
+                message="signed by a key after its revocation took effect",
+            )
+        )
+        ok = False
+    elif (
+        status.state == "revoked_later"
+        and entry.revoked is not None
+        and entry.revoked.reason == "keyCompromise"
+    ):
+        out.append(
+            Finding.make(
+                "UNANCHORED_AFTER_COMPROMISE",
+                seq=seq,
+                record_id=rid,
+                details=entry.revoked.to_json(),
+                message="the key was compromised and this record has no time anchor",
+            )
+        )
+        ok = False
+    try:
+        record.verify(entry.key)
+    except SignatureInvalid as exc:
+        out.append(
+            Finding.make(
+                "SIGNATURE_INVALID",
+                seq=seq,
+                record_id=rid,
+                details={"error": exc.code},
+                message=exc.message,
+            )
+        )
+        return False
+    return ok
+
+
+def require_countersignature(item: Item, keys: Keys, out: list[Finding]) -> None:
+    """The handover must carry a valid countersignature by the next custodian."""
+    record, header = item.record, item.header
+    if record is None or header is None or header.next is None:
+        return
+    wanted = header.next
+    for signature in record.envelope.signatures:
+        entry = keys.get(signature.keyid)
+        if entry is None or entry.actor != wanted.actor:
+            continue
+        if wanted.kid is not None and entry.kid != wanted.kid:
+            continue
+        try:
+            entry.key.verify(entry.alg, signature.sig, record.envelope.pae())
+        except (SignatureInvalid, MalformedInput):
+            continue
+        return
+    out.append(
+        Finding.make(
+            "MISSING_REQUIRED_SIGNATURE",
+            seq=header.seq,
+            record_id=item.rid,
+            expected=wanted.actor,
+            message="the handover lacks the receiver's countersignature",
+        )
+    )
