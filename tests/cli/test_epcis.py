@@ -145,3 +145,14 @@ def test_query_usage_errors(capsys: Any) -> None:
     status, _, err = run(capsys, "query", "--url", "http://127.0.0.1:9", "-p", "nonsense")
     assert status == 2
     assert "NAME=VALUE" in err
+
+
+@pytest.mark.conformance
+def test_streaming_convert_says_the_header_is_not_carried(capsys: Any, tmp_path: Path) -> None:
+    source = vectors.path(
+        "epcis/XML/WithFullCombinationOfFields/masterdata_all_possible_fields.xml"
+    )
+    status, _, err = run(capsys, "convert", "--stream", str(source), str(tmp_path / "out.jsonld"))
+    assert status == 0
+    assert "header" in err
+    assert "--no-stream" in err

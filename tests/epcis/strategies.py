@@ -46,6 +46,7 @@ from tests.epcis.strategies_values import (
     private_uris,
     timestamps,
 )
+from tracelib.epcis import cbv
 from tracelib.epcis.models import (
     AggregationEvent,
     AssociationEvent,
@@ -200,7 +201,15 @@ def destinations() -> st.SearchStrategy[Destination]:
 @functools.cache
 def persistent_dispositions() -> st.SearchStrategy[PersistentDisposition]:
     """``{set?, unset?}``, at least one, values unique in each list."""
-    values = st.lists(cbv_values("disposition"), min_size=1, max_size=3, unique=True).map(tuple)
+    # unique as dispositions: a URN and its bare word are one value
+    values = st.lists(
+        cbv_values("disposition"),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda v: (
+            cbv.to_web_uri(v, "disposition") if cbv.is_known(v, "disposition") else v
+        ),
+    ).map(tuple)
     return st.one_of(
         st.builds(lambda s: PersistentDisposition(set=s), values),
         st.builds(lambda u: PersistentDisposition(unset=u), values),

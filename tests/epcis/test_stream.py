@@ -244,3 +244,21 @@ def test_streaming_100k_events_keeps_memory_flat(tmp_path: Path) -> None:
     _, base = _child_rss("-")
     assert count == 100_000
     assert peak - base < 100, f"RSS grew by {peak - base:.0f} MB"
+
+
+@pytest.mark.conformance
+def test_reader_tells_whether_the_document_has_a_header() -> None:
+    from tests import vectors
+
+    path = vectors.path("epcis/XML/WithFullCombinationOfFields/masterdata_all_possible_fields.xml")
+    reader = iter_events(path)
+    assert list(reader) == []
+    assert reader.has_header is True
+    plain = iter_events(_xml(3))
+    list(plain)
+    assert plain.has_header is False
+    doc = json.loads(_jsonld(2))
+    doc = {"epcisHeader": {}, **doc}
+    with_header = iter_events(json.dumps(doc).encode())
+    list(with_header)
+    assert with_header.has_header is True

@@ -264,4 +264,10 @@ def _convert_streaming(handle: Any, size: int, target_format: str, args: argpars
                 if writer.count % 1000 == 0:
                     bar.update(handle.tell())
     bar.close()
+    if reader.has_header:
+        print(
+            f"{args.source}: note: the document header (SBDH, master data) is not carried over "
+            "when streaming; convert with --no-stream to keep it",
+            file=sys.stderr,
+        )
     return writer.count

@@ -358,6 +358,13 @@ class Destination(EpcisModel):
         return as_digital_link(self.value)
 
 
+def _disposition_key(value: str) -> str:
+    """The Web URI of a CBV disposition in any form; other values as written."""
+    from . import cbv
+
+    return cbv.to_web_uri(value, "disposition") if cbv.is_known(value, "disposition") else value
+
+
 class PersistentDisposition(EpcisModel):
     """Dispositions that hold until changed: ``{set?, unset?}``.
 
@@ -389,7 +396,8 @@ class PersistentDisposition(EpcisModel):
                 "EPCIS_INVALID_STRUCTURE", "persistentDisposition needs set or unset"
             )
         for items in (self.set, self.unset):
-            if items is not None and len(frozenset(items)) != len(items):
+            # One disposition in two spellings (a URN and its bare word) is a repeat too.
+            if items is not None and len(frozenset(map(_disposition_key, items))) != len(items):
                 raise PydanticCustomError(
                     "EPCIS_DUPLICATE_VALUE", "a persistentDisposition list repeats a value"
                 )

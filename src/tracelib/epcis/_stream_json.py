@@ -30,6 +30,7 @@ _ITEMS = tuple(f"{p}.item" for p in _EVENT_LISTS)
 
 
 class _Reader(Protocol):
+    has_header: bool
     document_type: str | None
     schema_version: str | None
     creation_date: str | None
@@ -153,6 +154,7 @@ def _namespaces(jsonld: Any, top: dict[str, Any], reader: _Reader) -> Mapping[st
     reader.schema_version = version if isinstance(version, str) else None
     created = top.get("creationDate")
     reader.creation_date = created if isinstance(created, str) else None
+    reader.has_header = reader.has_header or "epcisHeader" in top
     if "@context" not in top:
         return {}
     try:

@@ -94,6 +94,8 @@ class EventReader(Iterator["EpcisEvent"]):
         schema_version: The root's ``schemaVersion`` (``None`` if absent or not read yet).
         creation_date: The root's ``creationDate`` (``None`` if absent or not read yet).
         count: Events yielded so far.
+        has_header: Whether the document has a header (``epcisHeader``: SBDH, master data),
+            which streaming does not yield; known once the first event has been read.
     """
 
     def __init__(
@@ -116,6 +118,7 @@ class EventReader(Iterator["EpcisEvent"]):
         self.schema_version: str | None = None
         self.creation_date: str | None = None
         self.count = 0
+        self.has_header = False
         body = io.BufferedReader(_Prefixed(bytes(head), stream), buffer_size=_CHUNK)
         inner = self._iter_xml(body) if self.format == "xml" else self._iter_json(body)
         self._events: Generator[EpcisEvent, None, None] = inner
@@ -163,6 +166,8 @@ class EventReader(Iterator["EpcisEvent"]):
                         yield from self._xml_bare(element)
                     continue
                 if parent.tag != _EVENT_CONTAINER:
+                    if parent is root and element.tag == "EPCISHeader":
+                        self.has_header = True
                     continue
                 members = list(element) if element.tag == "extension" else [element]
                 for member in members:
@@ -231,6 +236,7 @@ class EventReader(Iterator["EpcisEvent"]):
         self.schema_version = getattr(obj, "schema_version", None)
         created = getattr(obj, "creation_date", None)
         self.creation_date = None if created is None else str(created)
+        self.has_header = getattr(obj, "epcis_header", None) is not None
         for event in _events_of(obj):
             self.count += 1
             yield event
