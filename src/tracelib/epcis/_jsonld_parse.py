@@ -60,7 +60,11 @@ class _ConstantError(Exception):
     pass
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _pairs(
+    pairs: list[tuple[str, Any]], dict: type[dict[str, Any]] = dict, len: Any = len
+) -> dict[str, Any]:
+    # Called for every object while parsing: the builtins are bound as locals (measurably
+    # faster). A name repeated in the object makes the dict shorter than the pairs.
     out = dict(pairs)
     if len(out) != len(pairs):
         raise _DuplicateError
@@ -132,7 +136,8 @@ def _lone_surrogate(value: Any, path: str) -> str | None:
 
 
 def _may_hold_surrogates(data: object, text: str) -> bool:
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+    # "\\" first: one character is found with memchr, "\\u" takes a slower search.
+    if "\\" in text and _SURROGATE_ESCAPE.search(text):
         return True
     if isinstance(data, str) and not text.isascii():
         try:

@@ -5,6 +5,8 @@ each event (offline), passes the prefixes in scope to the models, turns the expa
 ``epcis:persistentDisposition`` member (see :mod:`tracelib.epcis._jsonld_write`) back into
 the standard field, attaches :class:`~tracelib.epcis.findings.Finding` objects and records
 the prefixes in scope of each event (:func:`tracelib.epcis._source.attach_namespaces`).
+Events without their own ``@context`` go through :class:`~tracelib.epcis._jsonld_prep.Prep`
+first (the same models, for less work).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ._jsonld_context import (
     member_path,
     process,
 )
+from ._jsonld_prep import Prep
 from ._models_base import NAMESPACES_KEY, epcis_error_from_validation
 from ._source import attach_namespaces
 from .findings import Finding, attach_findings
@@ -141,40 +144,6 @@ def _persistent_disposition(obj: dict[str, Any], path: str) -> dict[str, Any]:
     return out
 
 
-_LOCATIONS: dict[tuple[str, str], Any] = {}
-_LOCATION_KEYS = ("readPoint", "bizLocation")
-
-
-def _share_locations(obj: dict[str, Any]) -> None:
-    """Replace ``{"id": ...}`` read points and business locations by shared models.
-
-    Most events of a document repeat a few locations: validating each once and sharing the
-    (immutable) model saves a nested validation per event. An invalid one is left in place
-    for the event's validation to report with its path.
-    """
-    for key in _LOCATION_KEYS:
-        value = obj.get(key)
-        if type(value) is not dict or len(value) != 1:
-            continue
-        ident = value.get("id")
-        if type(ident) is not str:
-            continue
-        cache_key = (key, ident)
-        model = _LOCATIONS.get(cache_key)
-        if model is None:
-            models = _adapters()
-            cls = models.ReadPoint if key == "readPoint" else models.BizLocation
-            try:
-                model = cls.model_validate(value)
-            except EpcisError:
-                model = False
-            if len(_LOCATIONS) >= 4096:
-                _LOCATIONS.clear()
-            _LOCATIONS[cache_key] = model
-        if model is not False:
-            obj[key] = model
-
-
 def _validate_event(obj: Any, namespaces: Mapping[str, str], path: str) -> Any:
     try:
         return _adapters().EVENT_ADAPTER.validate_python(obj, context={NAMESPACES_KEY: namespaces})
@@ -195,6 +164,7 @@ def read_event(
     strict: bool,
     event_index: int | None = None,
     findings: list[Finding] | None = None,
+    prep: Prep | None = None,
 ) -> Any:
     """Validate one event object.
 
@@ -207,6 +177,8 @@ def read_event(
         event_index: Index of the event in its document.
         findings: Where the findings about the event's own ``@context`` go (``None``: on the
             event itself).
+        prep: The :class:`~tracelib.epcis._jsonld_prep.Prep` of ``namespaces`` (made here
+            when ``None``); ``obj`` itself is never changed.
 
     Returns:
         The event model.
@@ -224,11 +196,12 @@ def read_event(
         active = process(obj["@context"], active, member_path(path, "@context"), problems)
         own = _problems_to_findings(problems, strict=strict, event_index=event_index)
         namespaces = effective_namespaces(active)
-    obj = _persistent_disposition(obj, path)
-    if "readPoint" in obj or "bizLocation" in obj:
+        obj = _persistent_disposition(obj, path)
+    else:
+        obj = _persistent_disposition(obj, path)
         if obj is original:
             obj = dict(obj)
-        _share_locations(obj)
+        (prep or Prep(namespaces)).event(obj)
     event = _validate_event(obj, namespaces, path)
     if _differs(namespaces):
         attach_namespaces(event, namespaces)
@@ -262,10 +235,12 @@ def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
     if not _differs(namespaces):
         namespaces = DEFAULT_NAMESPACES
     events, list_path = _event_list(obj, kind)
-    shared: list[int] = []
+    own_context: set[int] = set()  # events read by read_event (their prefixes attached there)
     if events:
+        prepare = Prep(namespaces).event
+        pd_curie, pd_iri = _PD_KEYS
         for index, item in enumerate(events):
-            if not isinstance(item, dict):
+            if type(item) is not dict:
                 continue
             if "@context" in item:
                 events[index] = read_event(
@@ -277,11 +252,11 @@ def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
                     event_index=index,
                     findings=findings,
                 )
+                own_context.add(index)
                 continue
-            if _PD_KEYS[0] in item or _PD_KEYS[1] in item:
+            if pd_curie in item or pd_iri in item:
                 item = events[index] = _persistent_disposition(item, f"{list_path}[{index}]")
-            _share_locations(item)
-            shared.append(index)
+            prepare(item)
     if kind == "EPCISMasterDataDocument" and "@context" in obj:
         # The model keeps no @context (master data is XML-first): its prefixes bind here.
         obj = {k: v for k, v in obj.items() if k != "@context"}
@@ -292,10 +267,10 @@ def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
         raise epcis_error_from_validation(exc) from exc
     except RecursionError:
         raise EpcisError("$: nested too deeply", code="EPCIS_INVALID_STRUCTURE", path="$") from None
-    if shared and namespaces is not DEFAULT_NAMESPACES:
-        parsed = doc.events
-        for index in shared:
-            attach_namespaces(parsed[index], namespaces)
+    if events and namespaces is not DEFAULT_NAMESPACES:
+        for index, event in enumerate(doc.events):
+            if index not in own_context:
+                attach_namespaces(event, namespaces)
     if findings:
         attach_findings(doc, findings)
     return doc
@@ -305,7 +280,7 @@ def read_top(obj: Any, *, strict: bool) -> Any:
     """The model of a parsed JSON-LD value: a document or a bare event.
 
     Args:
-        obj: The parsed JSON.
+        obj: The parsed JSON (the reader's own: events are prepared in place).
         strict: Raise :class:`~tracelib.errors.JsonLdError` on protected term redefinitions
             instead of recording ``EPCIS_PROTECTED_TERM`` findings.
 

@@ -57,6 +57,7 @@ from ._jsonld_out import (
     output_context,
 )
 from ._jsonld_parse import loads
+from ._jsonld_prep import Prep
 from ._jsonld_read import read_event, read_top
 from ._jsonld_write import Writer
 from .findings import Finding, attach_findings
@@ -250,8 +251,8 @@ def event_from_object(
         >>> ev.extensions[0].clark, ev.extensions[0].value
         ('{https://htx.example.vn/ns/}nhietDo', 28.5)
     """
-    active, merged = _hook_scope(namespaces)
-    result: Any = read_event(obj, active, merged, path=path, strict=strict)
+    active, merged, prep = _hook_scope(namespaces)
+    result: Any = read_event(obj, active, merged, path=path, strict=strict, prep=prep)
     return result  # type: ignore[no-any-return]
 
 
@@ -361,7 +362,7 @@ def to_jsonld(obj: Document | EpcisEvent, *, indent: int | None = None) -> str:
 # -- plumbing ----------------------------------------------------------------------------------
 
 _HOOK_STATES: dict[tuple[tuple[str, str], ...], Active] = {}
-_HOOK_SCOPES: dict[int, tuple[Mapping[str, str], Active, dict[str, str]]] = {}
+_HOOK_SCOPES: dict[int, tuple[Mapping[str, str], Active, dict[str, str], Prep]] = {}
 
 
 def _clean(mapping: Any, what: str) -> dict[str, str]:
@@ -392,16 +393,17 @@ def _hook_state(prefixes: Mapping[str, str] | None) -> Active:
     return state
 
 
-def _hook_scope(namespaces: Mapping[str, str]) -> tuple[Active, Mapping[str, str]]:
+def _hook_scope(namespaces: Mapping[str, str]) -> tuple[Active, Mapping[str, str], Prep]:
     cached = _HOOK_SCOPES.get(id(namespaces))
     if cached is not None and cached[0] is namespaces:
-        return cached[1], cached[2]
+        return cached[1], cached[2], cached[3]
     state = _hook_state(_clean(namespaces, "namespaces"))
     merged = effective_namespaces(state)
     if len(_HOOK_SCOPES) > 64:
         _HOOK_SCOPES.clear()
-    _HOOK_SCOPES[id(namespaces)] = (namespaces, state, merged)
-    return state, merged
+    prep = Prep(merged)
+    _HOOK_SCOPES[id(namespaces)] = (namespaces, state, merged, prep)
+    return state, merged, prep
 
 
 _EVENT_INDEX = re.compile(r"\.eventList\[([0-9]+)\]")
