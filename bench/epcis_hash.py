@@ -37,7 +37,7 @@ from typing import Any
 from _common import Budget, Row, check_budgets, header, parse_args, print_table, run_rounds
 
 from tracelib.epcis import hashing
-from tracelib.epcis._hash_values import clear_caches
+from tracelib.epcis._hash_prehash import clear_caches
 
 _GCP = "893012345"
 _EXT_NS = "https://nghean-orange.example.vn/epcis/"

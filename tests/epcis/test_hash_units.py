@@ -13,12 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracelib.epcis import hashing
-from tracelib.epcis._hash_values import (
-    Canon,
-    canonical_identifier,
-    fast_epc_to_dl,
-    number_text,
-)
+from tracelib.epcis._hash_ids import canonical_identifier, fast_epc_to_dl
+from tracelib.epcis._hash_values import Canon, number_text
 from tracelib.epcis.models import (
     Extension,
     ObjectEvent,

@@ -19,14 +19,17 @@ inside its report.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..errors import EpcisError
 from ._extensions import Extension
+from ._hash_ids import CACHE_LIMIT, epc_tokens
 from ._hash_legacy import promote
-from ._hash_values import _ID_CACHE, Canon, number_text
+from ._hash_values import Canon, clear_value_caches, number_text
 
-__all__ = ["Prehasher"]
+__all__ = ["Prehasher", "clear_caches"]
 
 _RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 _CBVMDA_XML = "urn:epcglobal:cbv:mda"
@@ -70,9 +73,9 @@ _REPORT_FIELDS = (
     ("uom", "uom", "plain"),
     ("coordinate_reference_system", "coordinateReferenceSystem", "uri"),
 )
-_URI, _EPCS, _QUANTITIES, _PLAIN, _CBV, _PERSISTENT, _PLACE = range(7)
-_HEAD = (
-    (_URI, "parent_id", "parentID="),
+_EPCS, _QUANTITIES, _VALUE = range(3)
+_TYPE_HEAD = (
+    (_VALUE, "parent_id", "parentID="),
     (_EPCS, "epc_list", "epcList"),
     (_EPCS, "input_epc_list", "inputEPCList"),
     (_EPCS, "child_epcs", "childEPCs"),
@@ -81,31 +84,48 @@ _HEAD = (
     (_QUANTITIES, "input_quantity_list", "inputQuantityList"),
     (_EPCS, "output_epc_list", "outputEPCList"),
     (_QUANTITIES, "output_quantity_list", "outputQuantityList"),
-    (_PLAIN, "action", "action="),
-    (_URI, "transformation_id", "transformationID="),
-    (_CBV, "biz_step", "bizStep="),
-    (_CBV, "disposition", "disposition="),
-    (_PERSISTENT, "persistent_disposition", "persistentDisposition"),
-    (_PLACE, "read_point", "readPoint"),
-    (_PLACE, "biz_location", "bizLocation"),
+    (_VALUE, "action", "action="),
+    (_VALUE, "transformation_id", "transformationID="),
 )
-"""The fixed head of the pre-hash after eventType, eventTime, eventTimeZoneOffset and
-certificationInfo: (how, Python field name, token label)."""
-_PLANS: dict[type, tuple[tuple[int, str, str], ...]] = {}
+"""The part of the pre-hash head that depends on the event type, after eventType, eventTime,
+eventTimeZoneOffset and certificationInfo: (how, Python field name, token label). Every
+event type then has bizStep, disposition, persistentDisposition, readPoint and bizLocation."""
+_EVERY_EVENT = (
+    *("biz_step", "disposition", "persistent_disposition", "read_point", "biz_location"),
+    *("biz_transaction_list", "source_list", "destination_list", "sensor_element_list"),
+    "extensions",
+)
+"""The fields :meth:`Prehasher.tokens` reads from every event type."""
+_VALUE_FORMS = {
+    "parentID=": "uri",
+    "transformationID=": "uri",
+    "id=": "uri",  # readPoint and bizLocation
+    "action=": "plain",
+    "bizStep=": "bizStep",
+    "disposition=": "disposition",
+}
+"""How the single values of the head are canonicalised, by token label."""
+_Plan = tuple[tuple[int, str, str, dict[str, str]], ...]
+_LeafKey = tuple[str | None, str, str | None, str | None]
+_PREHASHERS: weakref.WeakSet[Prehasher] = weakref.WeakSet()
 
 
-def _plan(cls: type) -> tuple[tuple[int, str, str], ...]:
-    """The head fields an event class has, in pre-hash order (computed once per class)."""
-    plan = _PLANS.get(cls)
-    if plan is None:
-        fields = cls.model_fields  # type: ignore[attr-defined]
-        plan = tuple(step for step in _HEAD if step[1] in fields)
-        _PLANS[cls] = plan
-    return plan
+def clear_caches() -> None:
+    """Forget every memoised conversion and token (benchmarks clear them between rounds)."""
+    clear_value_caches()
+    for prehasher in list(_PREHASHERS):
+        for table in prehasher._values.values():
+            table.clear()
+        prehasher._leaves.clear()
+        prehasher._clarks.clear()
 
 
 class Prehasher:
     """Builds the pre-hash tokens of events for one set of options.
+
+    Tokens that events repeat are memoised (bounded): the head's single values by their
+    text (``bizStep=https://ref.gs1.org/cbv/BizStep-shipping`` for ``shipping``), and
+    extension leaves by namespace, name, text and JSON type.
 
     Args:
         canon: The value canonicaliser.
@@ -115,7 +135,20 @@ class Prehasher:
             ``cbvmda`` IRI ``urn:epcglobal:cbv:mda:``.
     """
 
-    __slots__ = ("_canon", "_cbv21", "_ignore", "_unify")
+    __slots__ = (
+        "__weakref__",
+        "_biz_steps",
+        "_canon",
+        "_cbv21",
+        "_clarks",
+        "_dispositions",
+        "_ids",
+        "_ignore",
+        "_leaves",
+        "_plans",
+        "_unify",
+        "_values",
+    )
 
     def __init__(
         self,
@@ -129,11 +162,39 @@ class Prehasher:
         self._cbv21 = cbv21
         self._ignore = ignore
         self._unify = unify_cbvmda
+        # Memoised tokens of the head's single values: {label: {value as written: token}}.
+        self._values: dict[str, dict[str, str]] = {label: {} for label in _VALUE_FORMS}
+        self._biz_steps = self._values["bizStep="]
+        self._dispositions = self._values["disposition="]
+        self._ids = self._values["id="]
+        self._leaves: dict[_LeafKey, str] = {}
+        self._clarks: dict[tuple[str | None, str, str | None], str] = {}
+        self._plans: dict[type, _Plan] = {}
+        _PREHASHERS.add(self)
+
+    def _plan(self, cls: type) -> _Plan:
+        """The type-dependent head fields of ``cls``, in pre-hash order, with the memo table
+        of each single value (lists get an unused empty one)."""
+        fields = cls.model_fields  # type: ignore[attr-defined]
+        if not all(name in fields for name in _EVERY_EVENT):
+            raise EpcisError(
+                f"a {cls.__name__} is not one of the five EPCIS event types",
+                code="EPCIS_HASH_INPUT",
+            )
+        plan = tuple(
+            (kind, name, label, self._values.get(label, {}))
+            for kind, name, label in _TYPE_HEAD
+            if name in fields
+        )
+        self._plans[cls] = plan
+        return plan
 
     # -- events ------------------------------------------------------------------------------
 
     def tokens(self, event: Any) -> _Tokens:
         """The tokens of one event, in pre-hash order."""
+        cls = type(event)
+        plan = self._plans.get(cls) or self._plan(cls)
         d = event.__dict__
         for node in d["extensions"]:
             if node[0] is None:  # unqualified: maybe 1.2-style <extension> content
@@ -142,45 +203,41 @@ class Prehasher:
                 break
         c = self._canon
         uri = c.uri
-        cached = _ID_CACHE.get
         out: _Tokens = [
             "eventType=" + d["type"],
             "eventTime=" + c.time(d["event_time"]),
             "eventTimeZoneOffset=" + d["event_time_zone_offset"],
         ]
+        append = out.append
         certs = d["certification_info"]
         if certs:
             out.extend(sorted(["certificationInfo=" + uri(x) for x in certs]))
-        for kind, name, label in _plan(type(event)):
+        for kind, name, label, table in plan:
             value = d[name]
             if not value:
                 continue
-            if kind == _EPCS:
-                out.append(label)
-                if len(value) == 1:
-                    first = value[0]
-                    out.append("epc=" + (cached(first) or uri(first)))
-                else:
-                    out.extend(sorted(["epc=" + (cached(x) or uri(x)) for x in value]))
-            elif kind == _CBV:
-                out.append(
-                    label + c.cbv(value, "disposition" if name == "disposition" else "bizStep")
-                )
-            elif kind == _PLACE:
-                place = value.__dict__
-                out.append(label)
-                ident = place["id"]
-                out.append("id=" + (cached(ident) or uri(ident)))
-                if place["extensions"]:
-                    out.extend(self._sorted_extensions(place["extensions"]))
-            elif kind == _PLAIN:
-                out.append(label + value)
-            elif kind == _URI:
-                out.append(label + uri(value))
-            elif kind == _QUANTITIES:
-                self._quantities(out, label, value)
+            if kind == _VALUE:
+                token = table.get(value)
+                append(self._value(label, value) if token is None else token)
+            elif kind == _EPCS:
+                append(label)
+                out.extend(epc_tokens(value, uri))
             else:
-                self._persistent(out, value)
+                self._quantities(out, label, value)
+        value = d["biz_step"]
+        if value:
+            token = self._biz_steps.get(value)
+            append(self._value("bizStep=", value) if token is None else token)
+        value = d["disposition"]
+        if value:
+            token = self._dispositions.get(value)
+            append(self._value("disposition=", value) if token is None else token)
+        if d["persistent_disposition"]:
+            self._persistent(out, d["persistent_disposition"])
+        if d["read_point"]:
+            self._place(out, "readPoint", d["read_point"])
+        if d["biz_location"]:
+            self._place(out, "bizLocation", d["biz_location"])
         sensors = d["sensor_element_list"]
         ilmd = d.get("ilmd")
         if self._cbv21:
@@ -190,22 +247,57 @@ class Prehasher:
             stray: _Tokens = []
             if sensors:
                 self._sensors(out, sensors, stray)
-            lists = d.get("biz_transaction_list") or d["source_list"] or d["destination_list"]
+            lists = d["biz_transaction_list"] or d["source_list"] or d["destination_list"]
             tail = self._lists(event) if lists else []
             if ilmd is not None:
                 tail.append(["ilmd", *self._sorted_extensions(ilmd.extensions)])
             if stray:
                 tail.append(stray)
+        leaves = self._leaves.get
         for node in d["extensions"]:
-            member = self._extension(node)
-            if member is not None:
-                tail.append(member)
+            namespace, name, _, text, children, attributes, _, json_type, _ = node
+            if children or attributes:
+                member = self._extension(node)
+                if member is not None:
+                    tail.append(member)
+                continue
+            key = (namespace, name, text, json_type)
+            token = leaves(key)
+            if token is None:
+                token = self._leaf(key)
+            if token:
+                tail.append([token])
         if tail:
             if len(tail) > 1:
                 tail.sort(key=_JOIN)
             for member in tail:
                 out.extend(member)
         return out
+
+    def _value(self, label: str, value: str) -> str:
+        """``label`` + the canonical ``value`` of a head field (memoised)."""
+        form = _VALUE_FORMS[label]
+        c = self._canon
+        if form == "uri":
+            text = c.uri(value)
+        elif form == "plain":
+            text = value
+        else:
+            text = c.cbv(value, form)  # type: ignore[arg-type]
+        table = self._values[label]
+        if len(table) >= CACHE_LIMIT:
+            table.clear()
+        token = table[value] = label + text
+        return token
+
+    def _place(self, out: _Tokens, label: str, place: Any) -> None:
+        d = place.__dict__
+        out.append(label)
+        ident = d["id"]
+        token = self._ids.get(ident)
+        out.append(self._value("id=", ident) if token is None else token)
+        if d["extensions"]:
+            out.extend(self._sorted_extensions(d["extensions"]))
 
     def _persistent(self, out: _Tokens, persistent: Any) -> None:
         cbv = self._canon.cbv
@@ -336,7 +428,17 @@ class Prehasher:
     def _sorted_extensions(self, nodes: tuple[Extension, ...]) -> _Tokens:
         leaves: _Tokens = []
         trees: list[_Tokens] = []
+        known = self._leaves.get
         for node in nodes:
+            namespace, name, _, text, children, attributes, _, json_type, _ = node
+            if not children and not attributes:
+                key = (namespace, name, text, json_type)
+                token = known(key)
+                if token is None:
+                    token = self._leaf(key)
+                if token:
+                    leaves.append(token)
+                continue
             member = self._extension(node)
             if member is None:
                 continue
@@ -350,25 +452,73 @@ class Prehasher:
         trees.extend([leaf] for leaf in leaves)
         return _flatten_sorted(trees)
 
-    def _extension(self, node: Extension) -> _Tokens | None:
-        namespace, name, _, text, children, attributes, _, json_type, _ = node
-        if json_type is not None and json_type in _EXCLUDED_TYPES:
+    def _leaf(self, key: _LeafKey) -> str:
+        """The token of a node without children or attributes, ``""`` when left out.
+
+        Memoised by what it depends on: ``key`` is (namespace, name, text, JSON type).
+        """
+        namespace, name, text, json_type = key
+        table = self._leaves
+        if len(table) >= CACHE_LIMIT:
+            table.clear()
+        token = table[key] = self._head(namespace, name, text, json_type, fresh=True) or ""
+        return token
+
+    def _head(
+        self,
+        namespace: str | None,
+        name: str,
+        text: str | None,
+        json_type: str | None,
+        *,
+        fresh: bool = False,
+    ) -> str | None:
+        """A node's first token (``{namespace}name``, ``=value`` for simple content), or
+        ``None`` when the node is left out (JSON null or empty array, comments, ignored).
+
+        ``fresh``: the caller memoises the token, so the text's own memo is skipped.
+        """
+        key = (namespace, name, json_type)
+        clark = self._clarks.get(key)
+        if clark is None:
+            clark = self._clark(key)
+        if not clark:
             return None
-        if namespace is None:
-            clark = name
+        if text is None:
+            return clark
+        if json_type == "boolean":
+            value = text
         else:
-            if namespace == _RDFS_NS and name == "comment":
-                return None
+            value = self._canon.fresh_text(text) if fresh else self._canon.text(text)
+        return clark + "=" + value if value else clark
+
+    def _clark(self, key: tuple[str | None, str, str | None]) -> str:
+        """``{namespace}name`` of a node (``name`` unqualified), ``""`` when such nodes are
+        left out: JSON null and empty arrays, ``rdfs:comment``, the ignored names."""
+        namespace, name, json_type = key
+        if json_type is not None and json_type in _EXCLUDED_TYPES:
+            clark = ""
+        elif namespace is None:
+            clark = name
+        elif namespace == _RDFS_NS and name == "comment":
+            clark = ""
+        else:
             if self._unify and namespace == _CBVMDA_XML:
                 namespace = _CBVMDA
             clark = "{" + namespace + "}" + name
             if clark in self._ignore:
-                return None
-        if text is None:
-            head = clark
-        else:
-            value = text if json_type == "boolean" else self._canon.text(text)
-            head = clark + "=" + value if value else clark
+                clark = ""
+        table = self._clarks
+        if len(table) >= CACHE_LIMIT:
+            table.clear()
+        table[key] = clark
+        return clark
+
+    def _extension(self, node: Extension) -> _Tokens | None:
+        namespace, name, _, text, children, attributes, _, json_type, _ = node
+        head = self._head(namespace, name, text, json_type)
+        if head is None:
+            return None
         if not children and not attributes:
             return [head]
         members: list[_Tokens] = []

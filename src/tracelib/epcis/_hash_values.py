@@ -1,13 +1,8 @@
-"""Value canonicalisation of the CBV event hash (design section 9): identifiers, CBV values,
-CURIEs, timestamps, numbers and extension texts.
+"""Value canonicalisation of the CBV event hash (design section 9): CBV values, CURIEs,
+timestamps, numbers and extension texts (identifiers: :mod:`._hash_ids`).
 
-Identifiers go one way only: EPC URNs (``urn:epc:id|class|idpat``) become the canonical GS1
-Digital Link (:func:`tracelib.gs1.epc.to_digital_link`), and every Digital Link is constrained
-to ``https://id.gs1.org`` with its most fine-grained key
-(:meth:`tracelib.gs1.digital_link.DigitalLink.as_constrained`). Values that do not convert
-(private URNs, malformed EPCs, plain web addresses) are hashed as written: conversion never
-guesses. The common EPC schemes (SGTIN, SSCC, SGLN, LGTIN, PGLN) have a fast path whose output
-is tested equal to :mod:`tracelib.gs1.epc`; conversions are memoised.
+Every conversion is memoised in bounded tables, so that the values an event stream repeats
+(CBV words, locations, lot numbers, the minute of a timestamp) cost one dictionary lookup.
 """
 
 from __future__ import annotations
@@ -18,206 +13,30 @@ import weakref
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from ..errors import EpcisError, Gs1Error
+from ..errors import EpcisError
 from ._cbv_core import CBV_KINDS, CBV_WEB, GS1_KINDS, CbvKind
 from ._cbv_value import CbvValue
-
-if TYPE_CHECKING:
-    from ..gs1.options import Gs1Options
+from ._hash_ids import (
+    _ID_CACHE,
+    CACHE_LIMIT,
+    canonical_identifier,
+    clear_identifier_caches,
+)
 
 __all__ = [
     "Canon",
-    "canonical_identifier",
-    "clear_caches",
-    "fast_epc_to_dl",
-    "gs1_check_digit",
+    "clear_value_caches",
     "number_text",
 ]
 
-_CACHE_LIMIT = 1 << 16
+_CACHE_LIMIT = CACHE_LIMIT
 _WS = " \t\r\n"
-_ID_CACHE: dict[str, str] = {}
-_CHECK: dict[str, str] = {}
-_SGTIN_STEMS: dict[str, str] = {}
-
-# -- GS1 identifiers -----------------------------------------------------------------------
-
-_SERIAL = r"[A-Za-z0-9_-]{1,20}"
-_SERIAL_RE = re.compile(_SERIAL)
-_SGTIN_HEAD = re.compile(r"urn:epc:id:sgtin:([0-9]{6,12})\.([0-9]{1,7})\.")
-_LGTIN = re.compile(rf"urn:epc:class:lgtin:([0-9]{{6,12}})\.([0-9]{{1,7}})\.({_SERIAL})")
-_SGTIN_PAT = re.compile(r"urn:epc:idpat:sgtin:([0-9]{6,12})\.([0-9]{1,7})\.\*")
-_SSCC = re.compile(r"urn:epc:id:sscc:([0-9]{6,12})\.([0-9]{5,11})")
-_SGLN = re.compile(rf"urn:epc:id:sgln:([0-9]{{6,12}})\.([0-9]{{0,6}})\.({_SERIAL})")
-_PGLN = re.compile(r"urn:epc:id:pgln:([0-9]{6,12})\.([0-9]{0,6})")
-_DL_STEM = "https://id.gs1.org/"
-_SGTIN_DL = _DL_STEM + "01/"
-_DL_HINT = re.compile(
-    r"/(?:0[01]|25[35]|40[12]|41[47]|80(?:0[346]|1[0378])|gtin|itip|sscc|gln|party|grai|giai"
-    r"|gsrn|gsrnp|gdti|gcn|ginc|gsin|cpid|gmn)/[^/]",
-)
-_DL_FAST = re.compile(
-    rf"https://id\.gs1\.org/(?:01/[0-9]{{14}}(?:/21/{_SERIAL})?|00/[0-9]{{18}}|41[47]/[0-9]{{13}})"
-)
-
-
-def gs1_check_digit(digits: str) -> str:
-    """The GS1 mod-10 check digit of a digit string (weights 3, 1, ... from the right).
-
-    Memoised: many serials share one GTIN, one GLN.
-
-    Examples:
-        >>> gs1_check_digit("061414112345"), gs1_check_digit("1061414107346")
-        ('2', '4')
-    """
-    hit = _CHECK.get(digits)
-    if hit is not None:
-        return hit
-    raw = digits.encode("ascii")
-    odd = raw[-1::-2]
-    even = raw[-2::-2]
-    total = 3 * sum(odd) + sum(even) - 48 * (3 * len(odd) + len(even))
-    if len(_CHECK) >= _CACHE_LIMIT:
-        _CHECK.clear()
-    _SGTIN_STEMS.clear()
-    out = _CHECK[digits] = "0123456789"[-total % 10]
-    return out
-
-
-def fast_epc_to_dl(urn: str) -> str | None:
-    """The Digital Link of the simplest EPC URNs, or ``None`` when the slow path must decide.
-
-    Covers SGTIN, LGTIN, SGTIN patterns with a ``*`` serial, SSCC, SGLN and PGLN whose
-    serials and extensions need no escaping; the result equals
-    :func:`tracelib.gs1.epc.to_digital_link` (tested).
-    """
-    if urn.startswith("urn:epc:id:sgtin:"):
-        # Many serials share one GTIN: the Digital Link up to the serial is memoised by the
-        # URN up to the serial (company prefix and item reference).
-        cut = urn.rfind(".") + 1
-        serial = urn[cut:]
-        if not (serial.isascii() and serial.isalnum() and len(serial) <= 20) and not (
-            _SERIAL_RE.fullmatch(serial)
-        ):
-            return None
-        head = urn[:cut]
-        stem = _SGTIN_STEMS.get(head)
-        if stem is None:
-            m = _SGTIN_HEAD.fullmatch(head)
-            if m is None or len(m[1]) + len(m[2]) != 13:
-                stem = ""
-            else:
-                ref = m[2]
-                body = ref[0] + m[1] + ref[1:]
-                stem = _SGTIN_DL + body + gs1_check_digit(body) + "/21/"
-            if len(_SGTIN_STEMS) >= _CACHE_LIMIT:
-                _SGTIN_STEMS.clear()
-            _SGTIN_STEMS[head] = stem
-        return stem + serial if stem else None
-    if urn.startswith("urn:epc:id:sscc:"):
-        m = _SSCC.fullmatch(urn)
-        if m is None or len(m[1]) + len(m[2]) != 17:
-            return None
-        body = m[2][0] + m[1] + m[2][1:]
-        return f"{_DL_STEM}00/{body}{gs1_check_digit(body)}"
-    if urn.startswith("urn:epc:id:sgln:"):
-        m = _SGLN.fullmatch(urn)
-        if m is None or len(m[1]) + len(m[2]) != 12:
-            return None
-        body = m[1] + m[2]
-        ext = "" if m[3] == "0" else f"/254/{m[3]}"
-        return f"{_DL_STEM}414/{body}{gs1_check_digit(body)}{ext}"
-    if urn.startswith("urn:epc:class:lgtin:"):
-        m = _LGTIN.fullmatch(urn)
-        if m is None or len(m[1]) + len(m[2]) != 13:
-            return None
-        body = m[2][0] + m[1] + m[2][1:]
-        return f"{_DL_STEM}01/{body}{gs1_check_digit(body)}/10/{m[3]}"
-    if urn.startswith("urn:epc:idpat:sgtin:"):
-        m = _SGTIN_PAT.fullmatch(urn)
-        if m is None or len(m[1]) + len(m[2]) != 13:
-            return None
-        body = m[2][0] + m[1] + m[2][1:]
-        return f"{_DL_STEM}01/{body}{gs1_check_digit(body)}"
-    if urn.startswith("urn:epc:id:pgln:"):
-        m = _PGLN.fullmatch(urn)
-        if m is None or len(m[1]) + len(m[2]) != 12:
-            return None
-        body = m[1] + m[2]
-        return f"{_DL_STEM}417/{body}{gs1_check_digit(body)}"
-    return None
-
-
-def _fast_dl(uri: str) -> bool:
-    """Whether ``uri`` is already a constrained canonical DL (plain serial, nothing to escape)."""
-    return _DL_FAST.fullmatch(uri) is not None
-
-
-def _slow_identifier(text: str) -> str:
-    from ..gs1 import digital_link, epc
-
-    try:
-        if text.startswith("urn:epc:"):
-            out = epc.to_digital_link(text)
-        else:
-            out = digital_link.parse_digital_link(text, profile=_dl_options()).as_constrained()
-    except Gs1Error:
-        return text
-    # The CBV 2.0 vectors write an apostrophe unescaped (epclist_normalisation, UPUI).
-    return out.replace("%27", "'")
-
-
-_OPTIONS: list[Gs1Options] = []
-
-
-def _dl_options() -> Gs1Options:
-    # Shape, not validity: a Digital Link with a wrong check digit is still constrained (the
-    # hash canonicalises identifiers, it does not validate them); withdrawn short names too.
-    if not _OPTIONS:
-        from dataclasses import replace
-
-        from ..gs1.options import resolve_options
-
-        _OPTIONS.append(replace(resolve_options("syntax-only"), permit_convenience_alphas=True))
-    return _OPTIONS[0]
-
-
-def canonical_identifier(text: str) -> str:
-    """An identifier in its hash form: EPC URN -> canonical DL, DL -> constrained DL.
-
-    Anything that is neither (or does not convert) comes back unchanged. Never raises.
-
-    Args:
-        text: A trimmed identifier.
-
-    Returns:
-        The canonical text.
-    """
-    hit = _ID_CACHE.get(text)
-    if hit is not None:
-        return hit
-    if text.startswith("urn:epc:"):
-        out = fast_epc_to_dl(text) or _slow_identifier(text)
-    elif text.startswith(("https://", "http://", "HTTPS://", "HTTP://")):
-        if _fast_dl(text):
-            out = text
-        elif _DL_HINT.search(text):
-            out = _slow_identifier(text)
-        else:
-            out = text
-    else:
-        out = text
-    if len(_ID_CACHE) >= _CACHE_LIMIT:
-        _ID_CACHE.clear()
-    _ID_CACHE[text] = out
-    return out
-
 
 # -- numbers -----------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NUMBER_CHARS = "+-.0123456789eE"
 _MAX_PLAIN_EXPONENT = 64
 
 
@@ -268,6 +87,7 @@ _SECONDS: dict[str, int] = {}  # "hh:mm:ss" -> seconds of the day (at most 86,40
 _CLOCKS: dict[int, str] = {}  # seconds of the day -> "hh:mm:ss"
 _DAYS: dict[tuple[str, int], str] = {}  # (date, days later) -> "YYYY-MM-DDT"
 _TAILS = [f".{i:03d}Z" for i in range(1000)]
+_MINUTES: dict[str, str] = {}  # "YYYY-MM-DDThh:mm" + offset -> UTC "YYYY-MM-DDThh:mm"
 
 
 def _shift(offset: str) -> int:
@@ -357,11 +177,11 @@ _IDENTIFIERS = ("urn:epc:", "http", "HTTP")
 _CANONS: weakref.WeakSet[Canon] = weakref.WeakSet()
 
 
-def clear_caches() -> None:
-    """Forget every memoised conversion (benchmarks clear them between rounds)."""
-    _ID_CACHE.clear()
-    _CHECK.clear()
-    _SGTIN_STEMS.clear()
+def clear_value_caches() -> None:
+    """Forget every memoised value conversion (identifiers included)."""
+    clear_identifier_caches()
+    for table in (_SECONDS, _CLOCKS, _DAYS, _MINUTES):
+        table.clear()
     for canon in list(_CANONS):
         canon._cache.clear()
         canon._cbv_cache.clear()
@@ -458,7 +278,21 @@ class Canon:
         return out
 
     def time(self, text: str) -> str:
-        """A timestamp in UTC with ``Z`` and milliseconds (see the module docstring)."""
+        """A timestamp in UTC with ``Z`` and milliseconds (:func:`_timestamp`).
+
+        ``text`` is a valid ``Timestamp``. The common shape, milliseconds and a ``±hh:mm``
+        offset (``2024-05-01T08:30:15.250+07:00``: 29 characters, the offset's sign at
+        23), needs no rounding: its UTC minute depends only on the local minute and the
+        offset, and is memoised by them.
+        """
+        if len(text) == 29 and text[23] in "+-":
+            key = text[:16] + text[23:]
+            minute = _MINUTES.get(key)
+            if minute is None:
+                if len(_MINUTES) >= _CACHE_LIMIT:
+                    _MINUTES.clear()
+                minute = _MINUTES[key] = _timestamp(text, False)[:16]
+            return minute + text[16:23] + "Z"
         return _timestamp(text, self.keep_micro)
 
     @staticmethod
@@ -467,21 +301,25 @@ class Canon:
         return number_text(value)
 
     def text(self, text: str) -> str:
-        """An extension's text: trimmed; numbers without trailing zeros; URIs canonical."""
+        """An extension's text: trimmed; numbers without trailing zeros; URIs canonical
+        (:meth:`fresh_text`, memoised)."""
         hit = self._texts.get(text)
         if hit is not None:
             return hit
-        stripped = text.strip(_WS)
-        out = stripped
-        if stripped:
-            first = stripped[0]
-            numeric = _numeric(stripped) if first.isdigit() or first in "+-." else None
-            if numeric is not None:
-                out = numeric
-            elif " " not in stripped:
-                out = self.uri(stripped)
         texts = self._texts
         if len(texts) >= _CACHE_LIMIT:
             texts.clear()
-        texts[text] = out
+        out = texts[text] = self.fresh_text(text)
         return out
+
+    def fresh_text(self, text: str) -> str:
+        """:meth:`text` without its memo (for callers that memoise the result themselves)."""
+        stripped = text.strip(_WS)
+        if stripped:
+            # Only text made of these characters can be a number (cheaper than the regex).
+            numeric = None if stripped.strip(_NUMBER_CHARS) else _numeric(stripped)
+            if numeric is not None:
+                return numeric
+            if ":" in stripped and " " not in stripped:  # without a colon, uri() is a no-op
+                return self.uri(stripped)
+        return stripped

@@ -28,8 +28,9 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -112,12 +113,18 @@ class HashOptions:
     document_ignore_fields: bool = True
     unify_cbvmda: bool = False
     _prehasher: Prehasher | None = field(default=None, init=False, repr=False, compare=False)
+    _ni: tuple[Callable[[bytes], Any], str, str] = field(
+        default=(hashlib.sha256, "ni:///sha-256;", "?ver=CBV2.0"),
+        init=False,
+        repr=False,
+        compare=False,
+    )
 
     def __post_init__(self) -> None:
-        _check(self.cbv_version in ("2.0", "2.1"), "cbv_version", self.cbv_version, "2.0, 2.1")
-        _check(self.gs1_voc in _GS1_VOCS, "gs1_voc", self.gs1_voc, ", ".join(_GS1_VOCS))
-        _check(self.algorithm in ALGORITHMS, "algorithm", self.algorithm, ", ".join(ALGORITHMS))
-        _check(self.subsecond in ("round", "keep"), "subsecond", self.subsecond, "round, keep")
+        _check("cbv_version", self.cbv_version, ("2.0", "2.1"))
+        _check("gs1_voc", self.gs1_voc, _GS1_VOCS)
+        _check("algorithm", self.algorithm, ALGORITHMS)
+        _check("subsecond", self.subsecond, ("round", "keep"))
         ignore: Any = self.ignore_fields
         if isinstance(ignore, str) or not all(isinstance(x, str) for x in ignore):
             raise EpcisError(
@@ -129,6 +136,9 @@ class HashOptions:
             if not isinstance(getattr(self, flag), bool):
                 raise EpcisError(f"{flag} must be a bool", code="EPCIS_HASH_OPTION")
         object.__setattr__(self, "_prehasher", self._build(None, ()))
+        # What every ID is made of: the digest function, "ni:///{algorithm};" and "?ver=…".
+        ni = (ALGORITHMS[self.algorithm], f"ni:///{self.algorithm};", "?ver=" + self.version_tag)
+        object.__setattr__(self, "_ni", ni)
 
     @property
     def version_tag(self) -> str:
@@ -153,12 +163,18 @@ class HashOptions:
         return self._build(prefixes, ignore)
 
 
-def _check(ok: bool, name: str, value: object, allowed: str) -> None:
-    if not ok:
-        raise EpcisError(f"{name}={value!r} is not one of {allowed}", code="EPCIS_HASH_OPTION")
+def _check(name: str, value: object, allowed: Iterable[str]) -> None:
+    if not (isinstance(value, str) and value in allowed):
+        raise EpcisError(
+            f"{name}={value!r} is not one of {', '.join(allowed)}", code="EPCIS_HASH_OPTION"
+        )
 
 
 _DEFAULT = HashOptions()
+
+
+_VARIANTS: dict[tuple[HashOptions, tuple[tuple[str, Any], ...]], HashOptions] = {}
+_MAX_VARIANTS = 256
 
 
 def _options(options: HashOptions | None, overrides: dict[str, Any]) -> HashOptions:
@@ -166,9 +182,24 @@ def _options(options: HashOptions | None, overrides: dict[str, Any]) -> HashOpti
     base = _DEFAULT if options is None else options
     if not isinstance(base, HashOptions):
         raise EpcisError("options must be a HashOptions", code="EPCIS_HASH_OPTION")
-    if not given or all(getattr(base, k) == v for k, v in given.items()):
+    if not given:
         return base
-    return replace(base, **given)
+    # hash_id(event, algorithm="sha-384") event after event: build those options (and their
+    # warm pre-hash builder) once.
+    key = (base, tuple(given.items()))
+    try:
+        known = _VARIANTS.get(key)
+    except TypeError:  # an unhashable option value: the constructor says what is wrong
+        return replace(base, **given)
+    if known is None:
+        if all(getattr(base, k) == v for k, v in given.items()):
+            known = base
+        else:
+            known = replace(base, **given)
+        if len(_VARIANTS) >= _MAX_VARIANTS:
+            _VARIANTS.clear()
+        _VARIANTS[key] = known
+    return known
 
 
 def _prefixes(event: Any, namespaces: Namespaces) -> Mapping[str, str] | None:
@@ -187,18 +218,23 @@ def _prefixes(event: Any, namespaces: Namespaces) -> Mapping[str, str] | None:
     return namespaces
 
 
-def _check_event(event: Any) -> None:
+@functools.cache
+def _event_class() -> type:
     from ._models_events import EpcisEvent
 
-    if not isinstance(event, EpcisEvent):
+    return EpcisEvent
+
+
+def _check_event(event: Any) -> None:
+    if not isinstance(event, _event_class()):
         raise EpcisError(
             f"expected an EPCIS event, not {type(event).__name__}", code="EPCIS_HASH_INPUT"
         )
 
 
 def _digest(text: str, opts: HashOptions) -> str:
-    hex_digest = ALGORITHMS[opts.algorithm](text.encode("utf-8")).hexdigest()
-    return f"ni:///{opts.algorithm};{hex_digest}?ver={opts.version_tag}"
+    digest, head, tail = opts._ni
+    return f"{head}{digest(text.encode()).hexdigest()}{tail}"
 
 
 def prehash(
@@ -313,7 +349,7 @@ def event_prehashes(
         ['eventType=ObjectEventeventTime=2020-03-04T10:00:30.999ZeventTimeZoneOffset=+01:00action=OBSERVEbizStep=https://ref.gs1.org/cbv/BizStep-departing']
     """
     opts = _options(options, {"cbv_version": cbv_version, "gs1_voc": gs1_voc})
-    return ["".join(tokens) for tokens in _token_lists(data, opts, namespaces)]
+    return _prehash_texts(data, opts, namespaces)
 
 
 def event_hashes(
@@ -353,15 +389,30 @@ def event_hashes(
     opts = _options(
         options, {"cbv_version": cbv_version, "gs1_voc": gs1_voc, "algorithm": algorithm}
     )
-    return [_digest("".join(tokens), opts) for tokens in _token_lists(data, opts, namespaces)]
+    digest, head, tail = opts._ni
+    return [
+        f"{head}{digest(text.encode()).hexdigest()}{tail}"
+        for text in _prehash_texts(data, opts, namespaces)
+    ]
 
 
-def _token_lists(data: Any, opts: HashOptions, namespaces: Namespaces) -> list[list[str]]:
+def _prehash_texts(data: Any, opts: HashOptions, namespaces: Namespaces) -> list[str]:
     events, ignore = events_and_ignores(data, honour=opts.document_ignore_fields)
+    join = "".join
     if namespaces is None:
-        builder = opts._builder(None, ignore)
-        return [builder.tokens(event) for event in events]
-    return [opts._builder(_prefixes(e, namespaces), ignore).tokens(e) for e in events]
+        tokens = opts._builder(None, ignore).tokens
+        return [join(tokens(event)) for event in events]
+    # One builder per prefix mapping (the readers share one mapping per document); the
+    # mapping is kept with its builder, so that its id() cannot be reused meanwhile.
+    builders: dict[int, tuple[Mapping[str, str] | None, Prehasher]] = {}
+    out: list[str] = []
+    for event in events:
+        prefixes = _prefixes(event, namespaces)
+        known = builders.get(id(prefixes))
+        if known is None:
+            known = builders[id(prefixes)] = (prefixes, opts._builder(prefixes, ignore))
+        out.append(join(known[1].tokens(event)))
+    return out
 
 
 def diff_prehashes(
