@@ -32,10 +32,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from . import cbv, client, hashing, jsonld, models, stream, xml
+    from . import cbv, client, graph, hashing, jsonld, models, stream, xml
     from ._codec import parse
     from .cbv import BizStep, CbvValue, Disposition
     from .findings import Finding
+    from .graph import lot_graph
     from .hashing import diff_prehashes, event_hashes, event_prehashes, hash_id, prehash
     from .jsonld import from_jsonld, to_jsonld
     from .models import (
@@ -113,11 +114,13 @@ __all__ = [
     "event_prehashes",
     "from_jsonld",
     "from_xml",
+    "graph",
     "hash_id",
     "hashing",
     "iter_events",
     "jsonld",
     "lint",
+    "lot_graph",
     "models",
     "parse",
     "prehash",
@@ -130,7 +133,7 @@ __all__ = [
     "xml",
 ]
 
-_SUBMODULES = frozenset({"cbv", "client", "hashing", "jsonld", "models", "stream", "xml"})
+_SUBMODULES = frozenset({"cbv", "client", "graph", "hashing", "jsonld", "models", "stream", "xml"})
 _FROM_CBV = frozenset({"BizStep", "CbvValue", "Disposition"})
 _ELSEWHERE = {
     "EventReader": "stream",
@@ -145,6 +148,7 @@ _ELSEWHERE = {
     "hash_id": "hashing",
     "iter_events": "stream",
     "lint": "validate",
+    "lot_graph": "graph",
     "parse": "_codec",
     "prehash": "hashing",
     "to_jsonld": "jsonld",
