@@ -41,13 +41,7 @@ docs: $(VENV)/.installed-dev
 test: lint typecheck pytest docs
 
 bench: $(VENV)/.installed-dev
-	$(PY) bench/gs1_keys.py
-	$(PY) bench/gs1_syntax.py
-	$(PY) bench/gs1_digital_link.py
-	$(PY) bench/signing_primitives.py
-	$(PY) bench/signing_chain.py
-	$(PY) bench/epcis_codec.py
-	$(PY) bench/epcis_hash.py
+	$(PY) bench/run_all.py --write docs/performance.md
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis site
