@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 
@@ -30,8 +31,8 @@ def scan_block(output, n):
 def test_runs_through_main(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("tracelib demo · GS1 keys for a Vietnamese cooperative\n")
-    assert "HTX Nông nghiệp Tân Lập" in out
+    assert out.startswith("tracelib demo · from a Nghệ An orchard to a Hà Nội shelf\n")
+    assert "HTX Nông nghiệp Xuân Thành" in out
 
 
 def test_is_deterministic(output):
@@ -43,7 +44,7 @@ def test_is_deterministic(output):
 def test_steps_in_order(output):
     titles = [line for line in output.splitlines() if line.startswith("Step ")]
     assert titles == [f"Step {i} · {s.title}" for i, s in enumerate(demo.STEPS, 1)]
-    assert len(titles) == 6
+    assert len(titles) == 11
 
 
 def test_prefix_is_a_well_formed_vietnamese_gcp(output):
@@ -61,12 +62,12 @@ def test_catalogue_codes_are_valid_and_computed(output):
         assert gtin.is_valid(unit)
         assert gtin.is_valid(carton)
         assert f"unit GTIN-13 {unit} · carton of {p.carton}, GTIN-14 {carton}" in output
-    assert "  101  Gạo ST25 (ST25 fragrant rice), 5 kg bag · OCOP ★★★★" in output
+    assert "  101  Cam Vinh (Vinh oranges), 1 kg net bag · OCOP ★★★★" in output
 
 
 def test_locations_and_pallet(output):
-    assert "  GLN 8930123450012  Cánh đồng và vườn Tân Lập" in output
-    assert "  GLN 8930123450029  Nhà đóng gói Tân Lập" in output
+    assert "  GLN 8930123450012  Vườn cam Xuân Thành" in output
+    assert "  GLN 8930123450029  Nhà đóng gói Xuân Thành" in output
     assert gln.is_valid("8930123450012")
     assert gln.is_valid("8930123450029")
     assert "  SSCC 389301234500000013  (grouped: 3 893012345 0000001 3)" in output
@@ -75,7 +76,8 @@ def test_locations_and_pallet(output):
 
 def test_clean_scan(output):
     assert (
-        scan_block(output, 1)[1] == "    ✓ 8930123451019  gtin  8930123451019: Gạo ST25, 5 kg bag"
+        scan_block(output, 1)[1]
+        == "    ✓ 8930123451019  gtin  8930123451019: Cam Vinh, 1 kg net bag"
     )
 
 
@@ -94,7 +96,7 @@ def test_transposed_digits(output):
     caret_line = block[2]
     assert caret_line.index("^") == block[1].index("8930123451303") + 12
     assert caret_line.endswith("check digit 3 is wrong, expected 9; suggestion: check digit 9")
-    assert "      closest catalogue code: 8930123451033 Cà phê Robusta rang xay, 500 g bag" in block
+    assert "      closest catalogue code: 8930123451033 Chè xanh Thanh Chương, 500 g bag" in block
     assert "      what happened: the digits at positions 10 and 11 are swapped" in block
     # the same verdict from the library directly
     err = parse("8930123451303").error
@@ -133,12 +135,12 @@ def test_hri_and_location_scans(output):
     )
     assert scan_block(output, 9)[1].startswith("    ✓ (01)18930123451016  gtin  18930123451016")
     block = scan_block(output, 10)
-    assert block[1].startswith("    ✓ 8930123450029  gln  8930123450029: Nhà đóng gói Tân Lập")
+    assert block[1].startswith("    ✓ 8930123450029  gln  8930123450029: Nhà đóng gói Xuân Thành")
     assert "reports gtin, gln" in block[2]
 
 
 def test_summary(output):
-    tail = output.split("Step 6 · Summary\n", 1)[1].splitlines()
+    tail = output.split("Step 6 · Scan summary\n", 1)[1].splitlines()
     assert tail[0] == f"  {len(SCANS)} scans: 5 valid, 5 invalid."
     assert tail[1] == "    GS1_LINTER_INCORRECT_CHECK_DIGIT  3  (scans 2, 3, 4)"
     assert tail[2] == "    GS1_LINTER_NON_DIGIT_CHARACTER    2  (scans 5, 7)"
@@ -152,3 +154,91 @@ def test_ascii_only_stream_does_not_crash():
     text = raw.getvalue().decode("ascii")
     assert "XX 8930123451303" in text
     assert "HTX N\\xf4ng nghi\\u1ec7p" in text
+
+
+# ---- the farm-to-shelf chapters ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo-output")
+    buf = io.StringIO()
+    assert demo.run(buf, output_dir=out) == 0
+    return out, buf.getvalue()
+
+
+def test_cli_writes_into_demo_output(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo"]) == 0
+    assert (tmp_path / "demo-output" / "label.png").read_bytes().startswith(b"\x89PNG")
+    assert "verdict: VALID" in capsys.readouterr().out
+
+
+def test_files_are_deterministic(written, tmp_path):
+    out, text = written
+    again = io.StringIO()
+    assert demo.run(again, output_dir=tmp_path) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "chain-bundle.json",
+        "events.jsonld",
+        "events.xml",
+        "label.png",
+        "label.svg",
+        "lot-graph.svg",
+        "tamper-report.json",
+        "tampered-bundle.json",
+        "trust.json",
+    ]
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+    assert again.getvalue().replace(str(tmp_path), "X") == text.replace(str(out), "X")
+
+
+def test_events_file_is_valid_epcis_with_the_printed_hash_ids(written):
+    from tracelib.epcis import event_hashes, parse, validate
+
+    out, text = written
+    jsonld = (out / "events.jsonld").read_bytes()
+    xml = (out / "events.xml").read_bytes()
+    assert not [f for f in validate(jsonld) if f.severity == "error"]
+    ids = event_hashes(jsonld)
+    assert ids == event_hashes(xml)
+    assert len(ids) == 8
+    for hash_id in ids:
+        assert f"event hash ID {hash_id[:28]}…" in text
+    doc = parse(jsonld)
+    temps = [
+        r.value
+        for ev in doc.epcis_body.event_list
+        for el in ev.sensor_element_list
+        for r in el.sensor_report
+    ]
+    assert temps == [Decimal("5.8"), Decimal("6.4")]
+
+
+def test_bundle_verifies_from_the_files_and_the_tampered_copy_does_not(written):
+    from tracelib.signing import TrustBundle, verify
+
+    out, text = written
+    trust = TrustBundle.load((out / "trust.json").read_bytes())
+    uri = next(line.strip() for line in text.splitlines() if "?th=" in line)
+    good = verify((out / "chain-bundle.json").read_bytes(), trust=trust, evidence=[uri])
+    assert (good.verdict, good.verified_prefix) == ("VALID", 12)
+    bad = verify((out / "tampered-bundle.json").read_bytes(), trust=trust, evidence=[uri])
+    assert bad.verdict == "INVALID"
+    assert [(f.code, f.seq) for f in bad.errors] == [("PAYLOAD_DIGEST_MISMATCH", 6)]
+    assert "PAYLOAD_DIGEST_MISMATCH at seq 6" in text
+    import json
+
+    assert json.loads((out / "tamper-report.json").read_bytes())["verdict"] == "INVALID"
+
+
+def test_label_decodes_to_the_signed_head(written):
+    from tracelib.gs1 import labels
+
+    out, text = written
+    uri = next(line.strip() for line in text.splitlines() if "?th=" in line)
+    pytest.importorskip("zxingcpp")
+    assert [s.data for s in labels.read((out / "label.png").read_bytes())] == [uri]
+    assert "QR Code version 9 at error correction M" in text

@@ -76,19 +76,19 @@ def test_usage_error_is_one_line_without_traceback():
     assert proc.stderr == "tracelib gs1 validate: error: no such file: /nonexistent/x.csv\n"
 
 
-def test_console_script():
+def test_console_script(tmp_path):
     script = shutil.which("tracelib", path=str(Path(sys.executable).parent))
     if script is None:  # pragma: no cover - the package is installed in the dev venv
         pytest.fail("the tracelib console script is not installed next to the interpreter")
     proc = run(script, "--version")
     assert proc.returncode == 0
     assert proc.stdout == f"tracelib {tracelib.__version__}\n"
-    proc = run(script, "demo")
+    proc = run(script, "demo", "--out", str(tmp_path / "out"))
     assert proc.returncode == 0
     assert "GS1_LINTER_INCORRECT_CHECK_DIGIT at position 12" in proc.stdout
 
 
-def test_demo_in_a_process_without_network_or_files(tmp_path):
+def test_demo_in_a_process_writes_only_demo_output(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "tracelib", "demo"],
         capture_output=True,
@@ -98,5 +98,8 @@ def test_demo_in_a_process_without_network_or_files(tmp_path):
         check=False,
     )
     assert proc.returncode == 0
-    assert "Step 6 · Summary" in proc.stdout.decode("utf-8")
-    assert list(tmp_path.iterdir()) == []
+    out = proc.stdout.decode("utf-8")
+    assert "Step 6 · Scan summary" in out
+    assert "Done: the genuine lot is VALID, the tampered copy INVALID." in out
+    assert [p.name for p in tmp_path.iterdir()] == ["demo-output"]
+    assert (tmp_path / "demo-output" / "label.svg").read_text(encoding="utf-8").startswith("<")

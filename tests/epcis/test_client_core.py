@@ -516,3 +516,9 @@ def test_unexpected_success_status_and_bad_json():
     with pytest.raises(EpcisProtocolError) as info:
         drive(core().capture_job("x"), script(Response(200, content=b'{"running": "no"}')))
     assert info.value.code == "EPCIS_BAD_CAPTURE_JOB"
+
+
+@given(st.text(max_size=40))
+def test_parse_retry_after_never_raises(text: str) -> None:
+    delay = parse_retry_after(text, now=0.0)
+    assert delay is None or delay >= 0.0

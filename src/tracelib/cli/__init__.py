@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         >>> build_parser().parse_args(["demo"]).command
         'demo'
     """
-    from . import demo, epcis, gs1
+    from . import chain, demo, epcis, gs1
 
     parser = argparse.ArgumentParser(
         prog="tracelib",
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     gs1.add_parser(commands)
     epcis.add_parser(commands)
+    chain.add_parser(commands)
     demo.add_parser(commands)
     return parser
 

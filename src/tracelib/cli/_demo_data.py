@@ -59,7 +59,7 @@ class Product:
 
     Examples:
         >>> PRODUCTS[0].english
-        'ST25 fragrant rice'
+        'Vinh oranges'
     """
 
     reference: str
@@ -92,25 +92,25 @@ class Scan:
 
 
 COOPERATIVE = Cooperative(
-    name="HTX Nông nghiệp Tân Lập",
-    english="Tân Lập Agricultural Cooperative",
-    region="a fictional commune in the Mekong Delta",
+    name="HTX Nông nghiệp Xuân Thành",
+    english="Xuân Thành Agricultural Cooperative",
+    region="a fictional commune in Nghệ An province, home of Vinh oranges",
     gcp="893012345",
 )
 
 LOCATIONS = (
-    Location("001", "Cánh đồng và vườn Tân Lập", "farm: rice fields, mango orchards, bee hives"),
-    Location("002", "Nhà đóng gói Tân Lập", "packing house: sorting, packing, dispatch"),
+    Location("001", "Vườn cam Xuân Thành", "orchard: Vinh orange groves, tea hills, bee hives"),
+    Location("002", "Nhà đóng gói Xuân Thành", "packing house: sorting, packing, cold store"),
 )
 
 PRODUCTS = (
-    Product("101", "Gạo ST25", "ST25 fragrant rice", "5 kg bag", 4, 4),
-    Product("102", "Nước mắm cá cơm 40 độ đạm", "anchovy fish sauce, 40°N", "500 ml bottle", 12, 4),
-    Product("103", "Cà phê Robusta rang xay", "ground roasted Robusta coffee", "500 g bag", 20, 3),
-    Product("104", "Mật ong hoa tràm", "melaleuca blossom honey", "350 g jar", 24, 3),
-    Product("105", "Xoài sấy dẻo", "soft dried mango", "200 g pouch", 30, 4),
-    Product("106", "Tiêu đen", "black pepper", "100 g jar", 50, 3),
-    Product("107", "Kẹo dừa", "coconut candy", "400 g box", 25, 3),
+    Product("101", "Cam Vinh", "Vinh oranges", "1 kg net bag", 10, 4),
+    Product("102", "Nước cam ép lạnh", "cold-pressed orange juice", "330 ml bottle", 24, 3),
+    Product("103", "Chè xanh Thanh Chương", "Thanh Chương green tea", "500 g bag", 20, 3),
+    Product("104", "Mật ong hoa cam", "orange-blossom honey", "350 g jar", 24, 3),
+    Product("105", "Mứt vỏ cam", "candied orange peel", "200 g pouch", 30, 4),
+    Product("106", "Tinh dầu vỏ cam", "orange-peel essential oil", "10 ml bottle", 50, 3),
+    Product("107", "Nhút Thanh Chương", "Thanh Chương pickled jackfruit", "400 g jar", 25, 3),
 )
 
 #: The serial reference of the pallet shipped in the demo (extension digit 3).
@@ -120,14 +120,14 @@ PALLET = ("3", "0000001")
 UPC_BODY = "07123456789"
 
 SCANS = (
-    Scan("rice bag, clean scan", "unit:101", "none"),
-    Scan("fish sauce bottle, one digit keyed wrongly (1 typed as 7)", "unit:102", "digit:9:7"),
-    Scan("coffee bag, two digits keyed in the wrong order", "unit:103", "swap:10"),
+    Scan("bag of Vinh oranges, clean scan", "unit:101", "none"),
+    Scan("orange juice bottle, one digit keyed wrongly (1 typed as 7)", "unit:102", "digit:9:7"),
+    Scan("green tea bag, two digits keyed in the wrong order", "unit:103", "swap:10"),
     Scan("honey jar, a digit left out when typing", "unit:104", "drop:6"),
-    Scan("dried mango carton, letter O typed for a zero", "carton:105", "letter-o:4"),
+    Scan("candied peel carton, letter O typed for a zero", "carton:105", "letter-o:4"),
     Scan("US-made labels bought for the shop: a 12-digit UPC-A", "upc", "none"),
-    Scan("black pepper, copied from an order form in Arabic-Indic digits", "unit:106", "arabic"),
+    Scan("essential oil, copied from an order form in Arabic-Indic digits", "unit:106", "arabic"),
     Scan("pallet label for the Hà Nội distributor, read from its text", "sscc", "hri"),
-    Scan("rice carton label, read from its text", "carton:101", "hri"),
+    Scan("orange carton label, read from its text", "carton:101", "hri"),
     Scan("packing-house location label", "gln:002", "none"),
 )

@@ -1,13 +1,17 @@
-"""``tracelib demo``: GS1 keys for a (fictional) Vietnamese cooperative, end to end, offline.
+"""``tracelib demo``: a lot of Vinh oranges from a Nghệ An orchard to a Hà Nội shelf, offline.
 
-The cooperative numbers its locations (GLN), its OCOP products (GTIN-13 for units,
-GTIN-14 with indicator 1 for cartons) and a pallet (SSCC), every check digit computed by
-the library; then a batch of scanned codes with realistic mistakes is validated and each
-error is shown with its code, position, a caret and a suggestion. The data is embedded
-(:mod:`tracelib.cli._demo_data`) and the output is the same on every run.
+A fictional cooperative numbers its locations (GLN), its OCOP products (GTIN-13 for units,
+GTIN-14 with indicator 1 for cartons) and a pallet (SSCC), every check digit computed by the
+library; a batch of scanned codes with realistic mistakes is validated, each error shown with
+its code, position, a caret and a suggestion. Then one lot travels farm → packing house →
+distributor → supermarket: every stage is an EPCIS 2.0 event (with cold-chain temperature
+readings), signed into a tamper-evident chain with custody handovers; the shelf label is a
+QR code carrying the chain's signed head; a consumer verifies the bundle offline (VALID), and
+a tampered copy is caught with the exact finding (INVALID). The data is embedded
+(:mod:`tracelib.cli._demo_data`, :mod:`tracelib.cli._demo_journey`) and the output is the
+same on every run.
 
-The demo is a sequence of :class:`Step` objects in :data:`STEPS`; later chapters (EPCIS
-events, signed records, the national portal) are added as further steps.
+The demo is a sequence of :class:`Step` objects in :data:`STEPS`.
 
 Examples:
     >>> import io
@@ -16,6 +20,8 @@ Examples:
     0
     >>> "GS1_LINTER_INCORRECT_CHECK_DIGIT at position 12" in buf.getvalue()
     True
+    >>> "verdict: VALID" in buf.getvalue(), "verdict: INVALID" in buf.getvalue()
+    (True, True)
 """
 
 from __future__ import annotations
@@ -25,9 +31,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 from .._parse import _parse_as, parse
+from . import _demo_chapters as chapters
 from ._demo_data import COOPERATIVE, LOCATIONS, PALLET, PRODUCTS, SCANS, UPC_BODY, Scan
 from ._output import Outcome, caret, marks, outcome_from_error, printable, write
 
@@ -37,10 +45,13 @@ __all__ = ["STEPS", "Step", "add_parser", "run"]
 class _Story:
     """What the steps share: the output stream and the codes numbered so far."""
 
-    __slots__ = ("codes", "out", "outcomes", "step")
+    __slots__ = ("codes", "data", "out", "outcomes", "output_dir", "step")
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, output_dir: Path | None = None) -> None:
         self.out = out
+        self.output_dir = output_dir
+        #: what later chapters share (the journey, the label URI, verdicts)
+        self.data: dict[str, Any] = {}
         self.step = 0
         #: target name ("unit:101", "gln:002", ...) -> (code, description)
         self.codes: dict[str, tuple[str, str]] = {}
@@ -271,7 +282,12 @@ STEPS: tuple[Step, ...] = (
     Step("Product catalogue: GTIN-13 for units, GTIN-14 (indicator 1) for cartons", _catalogue),
     Step("A pallet for the Hà Nội distributor: SSCC", _pallet),
     Step("Validating scanned codes", _scanning),
-    Step("Summary", _summary),
+    Step("Scan summary", _summary),
+    Step("The journey of one lot: EPCIS 2.0 events from orchard to shelf", chapters.events),
+    Step("Signing the lot's chain, with custody handed over at each sale", chapters.signing),
+    Step("The QR traceability label carrying the signed head", chapters.label),
+    Step("A shopper verifies the lot offline", chapters.consumer),
+    Step("A tampered copy is caught", chapters.tampering),
 )
 
 
@@ -282,14 +298,17 @@ def _columns(text: str) -> int:
     )
 
 
-def run(out: TextIO | None = None) -> int:
-    """Print the demo.
+def run(out: TextIO | None = None, output_dir: str | Path | None = None) -> int:
+    """Print the demo (and write its files when ``output_dir`` is given).
 
     Args:
         out: Where to print (default: standard output).
+        output_dir: Where to write the label, the bundle and the reports (created if
+            missing); ``None`` writes nothing.
 
     Returns:
-        0 (the demo's scans include invalid codes on purpose).
+        0 when the genuine lot verifies VALID and the tampered copy INVALID (the demo's
+        scans include invalid codes on purpose); 1 otherwise.
 
     Examples:
         >>> import io
@@ -297,18 +316,28 @@ def run(out: TextIO | None = None) -> int:
         >>> run(buf)
         0
         >>> buf.getvalue().splitlines()[0]
-        'tracelib demo · GS1 keys for a Vietnamese cooperative'
+        'tracelib demo · from a Nghệ An orchard to a Hà Nội shelf'
     """
     import sys
 
-    story = _Story(sys.stdout if out is None else out)
-    story.say("tracelib demo · GS1 keys for a Vietnamese cooperative")
-    story.say("All data is embedded and fictional; nothing is read from the network or from files.")
+    directory = None if output_dir is None else Path(output_dir)
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+    story = _Story(sys.stdout if out is None else out, directory)
+    story.say("tracelib demo · from a Nghệ An orchard to a Hà Nội shelf")
+    story.say("All data is embedded and fictional; nothing is read from the network.")
     for story.step, step in enumerate(STEPS, 1):
         story.say()
         story.say(f"Step {story.step} · {step.title}")
         step.run(story)
-    return 0
+    ok = story.data.get("verdict") == "VALID" and story.data.get("tampered_verdict") == "INVALID"
+    story.say()
+    story.say(
+        "Done: the genuine lot is VALID, the tampered copy INVALID."
+        if ok
+        else "Unexpected verdicts."
+    )
+    return 0 if ok else 1
 
 
 def add_parser(commands: Any) -> None:
@@ -326,14 +355,22 @@ def add_parser(commands: Any) -> None:
     """
     demo = commands.add_parser(
         "demo",
-        help="walk through GS1 keys for a Vietnamese cooperative (offline)",
+        help="follow a lot of oranges from a Nghệ An orchard to a Hà Nội shelf (offline)",
         description=(
-            "Number a fictional cooperative's locations, products and a pallet, then validate "
-            "scanned codes with typical mistakes. Embedded data; no network, no files."
+            "Number a fictional cooperative's locations, products and a pallet, validate "
+            "scanned codes with typical mistakes, record a lot's journey as EPCIS events, sign "
+            "them into a chain with handovers, print the QR label with the signed head, verify "
+            "it as a shopper would and catch a tampered copy. Embedded data; no network."
         ),
+    )
+    demo.add_argument(
+        "--out",
+        default="demo-output",
+        metavar="DIR",
+        help="where to write the label, the bundle and the reports (default: ./demo-output)",
     )
     demo.set_defaults(func=_run_command, command_name="tracelib demo")
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    return run()
+    return run(output_dir=Path(args.out))

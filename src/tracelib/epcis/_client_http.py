@@ -287,11 +287,13 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
         6.0
         >>> parse_retry_after("soon", now=0.0) is None
         True
+        >>> parse_retry_after("\u00b9", now=0.0) is None  # a superscript digit is not delta-seconds
+        True
     """
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return float(int(text))
     try:
         when = email.utils.parsedate_to_datetime(text)

@@ -38,20 +38,26 @@ from . import (
     export,
     head,
     header,
+    keychain,
     keys,
     members,
     merkle,
     notes,
+    pkcs11,
     records,
     report,
     signers,
+    timestamps,
     trust,
+    witness,
+    x509,
 )
 from .canonical import canonicalize, canonicalize_json, parse_json
 from .chain import Chain
 from .checkpoint import Checkpoint
 from .head import CompactHead, HeadKey, SignedHead, head_key_id
 from .header import RecordHeader
+from .keychain import KeyChain, KeyHistory, replay_key_chain
 from .keys import ALGORITHMS, PublicKey, thumbprint
 from .members import ChainRef, Custodian, PayloadRef, SignerRef
 from .merkle import (
@@ -65,11 +71,15 @@ from .merkle import (
     verify_inclusion,
 )
 from .notes import Note, NoteSigner, NoteVerifier
+from .pkcs11 import Pkcs11Signer
 from .records import PAYLOAD_TYPE, Envelope, Record, pae
 from .report import CODES, Finding, Report
 from .signers import CallableSigner, Signer, SoftwareSigner
+from .timestamps import TimestampToken, timestamp_anchors
 from .trust import KeyStatus, Revocation, TrustBundle, TrustedKey
 from .verify import VerifyPolicy, verify, verify_fork_evidence
+from .witness import WitnessKey, WitnessPolicy, WitnessSigner
+from .x509 import validate_chain
 
 __all__ = [
     "ALGORITHMS",
@@ -88,11 +98,14 @@ __all__ = [
     "Finding",
     "HeadKey",
     "InclusionProof",
+    "KeyChain",
+    "KeyHistory",
     "KeyStatus",
     "Note",
     "NoteSigner",
     "NoteVerifier",
     "PayloadRef",
+    "Pkcs11Signer",
     "PublicKey",
     "Record",
     "RecordHeader",
@@ -102,9 +115,13 @@ __all__ = [
     "Signer",
     "SignerRef",
     "SoftwareSigner",
+    "TimestampToken",
     "TrustBundle",
     "TrustedKey",
     "VerifyPolicy",
+    "WitnessKey",
+    "WitnessPolicy",
+    "WitnessSigner",
     "canonical",
     "canonicalize",
     "canonicalize_json",
@@ -114,6 +131,7 @@ __all__ = [
     "head",
     "head_key_id",
     "header",
+    "keychain",
     "keys",
     "leaf_hash",
     "members",
@@ -122,13 +140,20 @@ __all__ = [
     "notes",
     "pae",
     "parse_json",
+    "pkcs11",
     "records",
+    "replay_key_chain",
     "report",
     "signers",
     "thumbprint",
+    "timestamp_anchors",
+    "timestamps",
     "trust",
+    "validate_chain",
     "verify",
     "verify_consistency",
     "verify_fork_evidence",
     "verify_inclusion",
+    "witness",
+    "x509",
 ]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..errors import InputError, MalformedInput, SigningError
 from ._bundle import Bundle
+from ._chain_custody import CustodyState
 from .canonical import b64url_encode
+from .checkpoint import Checkpoint
 from .members import PayloadRef, new_salt
 from .merkle import CompactRange
+from .notes import Note
 from .records import Record
 
-__all__ = ["payload_ref", "read_records", "write_bundle"]
+__all__ = ["merge_checkpoint", "payload_ref", "read_records", "write_bundle"]
 
 
 def payload_ref(
@@ -56,13 +59,39 @@ def write_bundle(
     return Bundle(origin, envelopes, shared, shared_salts, tuple(checkpoints)).to_bytes()
 
 
-def read_records(bundle: Bundle) -> Iterator[tuple[Record, bytes | None, bytes | None]]:
-    """Each record with its payload and salt, checking links and digests (``CHAIN_BROKEN``)."""
+def merge_checkpoint(
+    kept: list[str], note: str | bytes, checkpoint: Callable[[int], Checkpoint]
+) -> list[str]:
+    """``kept`` with ``note`` added, or replacing the note of the same checkpoint."""
+    text = note.decode("utf-8", "replace") if isinstance(note, bytes) else note
+    body = Checkpoint.parse_text(Note.parse(text).text)
+    try:
+        ours = checkpoint(body.size)
+    except InputError:
+        ours = None
+    if ours != body:
+        raise MalformedInput(
+            "the note is not a checkpoint of this chain", code="CHECKPOINT_INCONSISTENT"
+        )
+    same = [k for k in kept if Note.parse(k).text == body.text()]
+    return [*(k for k in kept if k not in same), text]
+
+
+def read_records(
+    bundle: Bundle, custody: CustodyState
+) -> Iterator[tuple[Record, bytes | None, bytes | None]]:
+    """Each record with its payload and salt, checking links, custody and digests.
+
+    ``custody`` is checked (not applied: the caller's push applies it) for every record.
+    """
     tree = CompactRange()
     last = b""
     for i, raw in enumerate(bundle.records):
         record = Record.parse(raw)
         h = record.header
+        problem = custody.check(h)
+        if problem is not None:
+            raise MalformedInput(f"record {h.seq}: {problem[1]}", code="CHAIN_BROKEN")
         if (h.chain, h.seq, h.prev, h.root) != (bundle.chain, i, last, tree.root()):
             raise MalformedInput(
                 f"record {i} does not link to its predecessor", code="CHAIN_BROKEN"

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from ..errors import MalformedInput, SignatureInvalid, SigningError
 from ._bundle import Bundle
+from ._chain_event import event_id_of
 from ._verify_link import Item
 from .canonical import b64url_encode
 from .records import Record
@@ -24,11 +25,20 @@ Keys = Mapping[str, TrustedKey]
 
 
 def check_record(
-    item: Item, record: Record, bundle: Bundle, trust: TrustBundle, keys: Keys, out: list[Finding]
+    item: Item,
+    record: Record,
+    bundle: Bundle,
+    trust: TrustBundle,
+    keys: Keys,
+    out: list[Finding],
+    *,
+    event_ids: bool = True,
+    anchored: str | None = None,
 ) -> bool:
-    """Step 2 for one record: key, signature, payload digest, countersignatures."""
+    """Step 2 for one record: key (judged at its anchored time, when a trusted timestamp
+    covers it), signature, payload digest, eventId, countersignatures."""
     header, seq, rid = record.header, record.header.seq, item.rid
-    valid = _check_key(record, trust, keys, out, seq, rid)
+    valid = _check_key(record, trust, keys, out, seq, rid, anchored)
     if header.payload is not None:
         payload = bundle.payloads.get(rid or "")
         if payload is None:
@@ -46,6 +56,9 @@ def check_record(
                         message=exc.message,
                     )
                 )
+            else:
+                if event_ids and header.event_id is not None:
+                    _check_event_id(header.event_id, payload, seq, rid, out)
     for signature in record.envelope.signatures:
         entry = keys.get(signature.keyid)
         if entry is None or signature.keyid == header.signer.kid:
@@ -65,6 +78,25 @@ def check_record(
     return valid
 
 
+def _check_event_id(
+    event_id: str, payload: bytes, seq: int, rid: str | None, out: list[Finding]
+) -> None:
+    actual = event_id_of(payload, event_id)
+    if actual == event_id:
+        return
+    out.append(
+        Finding.make(
+            "EVENT_ID_MISMATCH",
+            seq=seq,
+            record_id=rid,
+            expected=event_id,
+            actual=actual,
+            details={} if actual else {"reason": "the payload is not one EPCIS event"},
+            message="eventId is not the CBV hash ID of the payload event",
+        )
+    )
+
+
 def _check_key(
     record: Record,
     trust: TrustBundle,
@@ -72,10 +104,16 @@ def _check_key(
     out: list[Finding],
     seq: int,
     rid: str | None,
+    anchored: str | None = None,
 ) -> bool:
     header = record.header
     kid = header.signer.kid
-    status = trust.status(kid, header.iat) if kid in keys else None
+    status = trust.status(kid, header.iat, anchored=anchored) if kid in keys else None
+    if status is not None and status.state == "cert_invalid":
+        problem = status.finding(seq=seq, record_id=rid, actual=kid)
+        if problem is not None:
+            out.append(problem)
+            return False
     if status is None or status.key is None:
         out.append(
             Finding.make(
@@ -116,45 +154,10 @@ def _check_key(
             )
         )
         return False
-    if status.state in ("expired", "not_yet_valid"):
-        out.append(
-            Finding.make(
-                "KEY_EXPIRED",
-                seq=seq,
-                record_id=rid,
-                expected=[entry.valid_from, entry.valid_until],
-                actual=header.iat,
-                message="signed outside the key's validity window",
-            )
-        )
-        ok = False
-    elif status.state == "revoked" and entry.revoked is not None:
-        out.append(
-            Finding.make(
-                "KEY_REVOKED",
-                seq=seq,
-                record_id=rid,
-                details=entry.revoked.to_json(),
-                actual=header.iat,
-                message="signed by a key after its revocation took effect",
-            )
-        )
-        ok = False
-    elif (
-        status.state == "revoked_later"
-        and entry.revoked is not None
-        and entry.revoked.reason == "keyCompromise"
-    ):
-        out.append(
-            Finding.make(
-                "UNANCHORED_AFTER_COMPROMISE",
-                seq=seq,
-                record_id=rid,
-                details=entry.revoked.to_json(),
-                message="the key was compromised and this record has no time anchor",
-            )
-        )
-        ok = False
+    problem = status.finding(seq=seq, record_id=rid, actual=header.iat)
+    if problem is not None:
+        out.append(problem)
+        ok = ok and problem.severity != "error"
     try:
         record.verify(entry.key)
     except SignatureInvalid as exc:

@@ -29,11 +29,12 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, MalformedInput
+from ..errors import InputError
 from ._bundle import Bundle
-from ._chain_bundle import payload_ref, read_records, write_bundle
+from ._chain_append import next_header
+from ._chain_bundle import merge_checkpoint, read_records, write_bundle
 from ._chain_custody import CustodyState
 from .checkpoint import Checkpoint
 from .head import SignedHead
@@ -42,6 +43,9 @@ from .members import ChainRef, Custodian
 from .merkle import CompactRange
 from .records import Record
 from .signers import Signer
+
+if TYPE_CHECKING:
+    from ..epcis.models import EpcisEvent
 
 __all__ = [
     "Chain",
@@ -256,39 +260,28 @@ class Chain:
         signer: Signer,
         *,
         iat: str | None,
-        payload: bytes | None = None,
+        payload: object = None,
         payload_type: str | None = None,
         withhold: bool = False,
         salted: bool | None = None,
         salt: bytes | None = None,
         **fields: Any,
     ) -> Record:
-        ref, salt = payload_ref(payload, payload_type, withhold, salted, salt)
-        if payload is not None:
-            payload = bytes(payload)
-        when = rfc3339() if iat is None else iat
-        if self._records:
-            last = self._records[-1]
-            header = last.header.successor(
-                self._leaves[-1],
-                self._range.root(),
-                signer=signer,
-                iat=when,
-                kind=kind,
-                payload=ref,
-                **fields,
-            )
-        else:
-            header = RecordHeader.genesis(
-                chain=self._id, signer=signer, iat=when, kind=kind, payload=ref, **fields
-            )
-        problem = self._custody.check(header)
-        if problem is not None:
-            raise _fail(problem[1], problem[0])
-        if kind == "accept" and not self._custody.pending_accept:
-            raise _fail("an accept must follow a handover to its signer", "ACCEPT_UNEXPECTED")
+        last = self._records[-1].header if self._records else None
+        tail = (self._leaves[-1], self._range.root()) if last is not None else None
+        header, data, salt = next_header(
+            self._id,
+            last,
+            tail,
+            self._custody,
+            kind,
+            signer,
+            iat,
+            (payload, payload_type, withhold, salted, salt),
+            fields,
+        )
         record = Record.create(header, signer)
-        self._push(record, payload, salt, withhold)
+        self._push(record, data, salt, withhold)
         self._signers[signer.kid] = signer
         return record
 
@@ -309,12 +302,12 @@ class Chain:
 
     def append(
         self,
-        payload: bytes,
+        payload: bytes | EpcisEvent,
         *,
-        payload_type: str,
         signer: Signer,
+        payload_type: str | None = None,
         iat: str | None = None,
-        event_id: str | None = None,
+        event_id: str | None = "auto",
         refs: Sequence[ChainRef] = (),
         withhold: bool = False,
         salted: bool | None = None,
@@ -322,12 +315,19 @@ class Chain:
     ) -> Record:
         """Append an ``event`` record over exact payload bytes.
 
+        When the payload is one EPCIS event (JSON-LD or XML bytes of a bare event or of a
+        document with one event, or a :mod:`tracelib.epcis` event model), ``eventId`` is
+        filled with its CBV 2.0 hash ID (``event.hash_id()``), except for withheld or
+        salted payloads, whose digest must not be guessable from the header.
+
         Args:
-            payload: The payload bytes (JCS JSON or received XML), never re-serialised.
-            payload_type: Its media type.
+            payload: The payload bytes (JCS JSON or received XML), never re-serialised; or
+                an EPCIS event model, written once as JCS bytes of its JSON-LD.
             signer: The current custodian's signer.
+            payload_type: Its media type (required for bytes; EPCIS JSON-LD for a model).
             iat: The claimed time (RFC 3339); now when omitted.
-            event_id: The CBV 2.0 event hash ID of an EPCIS event payload.
+            event_id: ``"auto"`` (default) as above; ``None`` for no ``eventId``; or the
+                CBV 2.0 hash ID, checked against the payload when it is an event.
             refs: Cross-chain inputs (see :meth:`ref`).
             withhold: Keep the payload (and its salt) out of the bundle.
             salted: Salt the digest; defaults to ``withhold``.
@@ -338,7 +338,8 @@ class Chain:
 
         Raises:
             InputError: ``UNAUTHORIZED_SIGNER``, ``APPEND_AFTER_SEAL``, ``PAYLOAD_INVALID``,
-                ``SALT_INVALID``.
+                ``SALT_INVALID``, ``EVENT_ID_MISMATCH`` (a given ``event_id`` that is not the
+                payload event's hash ID).
             MalformedInput: ``MALFORMED_RECORD`` for a bad header value.
 
         Examples:
@@ -600,12 +601,32 @@ class Chain:
         chain = cls(bundle.chain, None)
         for signer in signers:
             chain._signers[signer.kid] = signer
-        for record, payload, salt in read_records(bundle):
-            problem = chain._custody.check(record.header)
-            if problem is not None:
-                raise MalformedInput(
-                    f"record {record.header.seq}: {problem[1]}", code="CHAIN_BROKEN"
-                )
+        for record, payload, salt in read_records(bundle, chain._custody):
             chain._push(record, payload, salt, payload is None)
         chain._checkpoints = list(bundle.checkpoints)
         return chain
+
+    def add_checkpoint(self, note: str | bytes) -> None:
+        """Keep a signed head note of this chain in the bundle (e.g. cosigned by witnesses).
+
+        A note with the same checkpoint as a kept one replaces it (so that a witness's
+        cosigned copy supersedes the plain head). Signatures are for
+        :func:`~tracelib.signing.verify` to judge.
+
+        Args:
+            note: The C2SP note text.
+
+        Raises:
+            MalformedInput: ``NOTE_MALFORMED``/``CHECKPOINT_MALFORMED``, or
+                ``CHECKPOINT_INCONSISTENT`` when it is not a checkpoint of this chain.
+
+        Examples:
+            >>> from tracelib.signing.signers import SoftwareSigner
+            >>> s = SoftwareSigner.generate(actor="a")
+            >>> lot = Chain.create("ex.vn/1", signer=s)
+            >>> _ = lot.append(b"x", payload_type="text/plain", signer=s)
+            >>> lot.add_checkpoint(lot.head().note())
+            >>> Chain.load(lot.bundle()).bundle() == lot.bundle()
+            True
+        """
+        self._checkpoints = merge_checkpoint(self._checkpoints, note, self.checkpoint)

@@ -50,6 +50,7 @@ CODES: Mapping[str, Severity] = {
     "CERT_CHAIN_INVALID": "error",
     "CHECKPOINT_INCONSISTENT": "error",
     "CHECKPOINT_SIGNATURE_INVALID": "error",
+    "EVENT_ID_MISMATCH": "error",
     "FORK_DETECTED": "error",
     "FRESHNESS_UNKNOWN": "info",
     "HEADER_INCONSISTENT": "error",

@@ -1,44 +1,66 @@
 """Trust bundles: which actor holds which key, when, and whether it was revoked.
 
 A :class:`TrustBundle` maps actors to :class:`TrustedKey` entries (public key, algorithm,
-``validFor`` window, optional :class:`Revocation`) and carries its own expiry: past
-``expires`` the verifier warns (``TRUST_BUNDLE_STALE``), past ``hard_expires`` it errors
-(``TRUST_BUNDLE_EXPIRED``). :meth:`TrustBundle.status` judges a key at a given time and
-returns a :class:`KeyStatus`; the verifier maps it to ``UNKNOWN_KEY``, ``KEY_EXPIRED``,
-``KEY_REVOKED`` or ``UNANCHORED_AFTER_COMPROMISE``.
+``validFor`` window, optional :class:`Revocation`, optional X.509 ``x5c`` chain) and carries
+its own expiry: past ``expires`` the verifier warns (``TRUST_BUNDLE_STALE``), past
+``hard_expires`` it errors (``TRUST_BUNDLE_EXPIRED``). It also pins the CA roots that
+``x5c`` chains must reach (``caRoots``) and the TSA certificates that RFC 3161 tokens must
+chain to (``tsaRoots``). Key chains with pre-rotation (:mod:`tracelib.signing.keychain`)
+add their keys with :meth:`~tracelib.signing.keychain.KeyHistory.apply`.
 
-The JSON form (``tracelib.trust/1``) is the payload a scheme operator signs and apps pin.
-Key chains with pre-rotation, X.509 ``x5c`` entries, witness keys and TSA roots are later
-additions: new members of the same JSON object and new :class:`KeyStatus` states.
+:meth:`TrustBundle.status` judges a key for one signature and returns a :class:`KeyStatus`.
+The claimed time ``at`` (the header's ``iat``) is what the signer says; ``anchored`` is the
+earliest trusted time the record is known to have existed (an RFC 3161 token or a witness
+cosignature over a checkpoint that covers it, see :mod:`tracelib.signing.timestamps`).
+Expiry, X.509 validity and revocation are judged at the anchored time when there is one:
 
-Times are RFC 3339 strings; "at" is the record's anchored time (its claimed ``iat`` until
-time anchors are implemented).
+======================  ==================================  ===============================
+state                   when                                finding (:meth:`KeyStatus.finding`)
+======================  ==================================  ===============================
+``valid``               usable                              none
+``unknown``             kid not trusted                     ``UNKNOWN_KEY``
+``not_yet_valid``       claimed before ``validFor.start``   ``KEY_EXPIRED``
+``expired``             after ``validFor.end``/``notAfter`` ``KEY_EXPIRED``
+``cert_invalid``        ``x5c`` does not reach a CA root    ``CERT_CHAIN_INVALID``
+``revoked``             unanchored, claimed >= effective    ``KEY_REVOKED``
+``revoked_later``       unanchored, claimed < effective     ``UNANCHORED_AFTER_COMPROMISE``
+                                                            (error for ``keyCompromise``,
+                                                            info otherwise)
+``signed_after_``       anchored >= effective               ``SIGNED_AFTER_REVOCATION``
+``revocation``
+``anchored_before_``    anchored < effective                none (the record stays valid)
+``revocation``
+======================  ==================================  ===============================
 
 Examples:
     >>> from tracelib.signing.signers import SoftwareSigner
     >>> farm = SoftwareSigner.generate(actor="https://id.gs1.org/417/8930000000019")
     >>> trust = TrustBundle.from_signers([farm]).revoke(
-    ...     farm.kid, reason="superseded", effective="2026-06-01T00:00:00Z")
+    ...     farm.kid, reason="keyCompromise", effective="2026-06-01T00:00:00Z")
     >>> trust.status(farm.kid, "2026-05-14T08:00:00Z").state
     'revoked_later'
     >>> trust.status(farm.kid, "2026-07-01T00:00:00Z").state
     'revoked'
+    >>> trust.status(farm.kid, "2026-05-14T08:00:00Z", anchored="2026-05-15T00:00:00Z").state
+    'anchored_before_revocation'
+    >>> trust.status(farm.kid, "2026-05-14T08:00:00Z", anchored="2026-06-02T00:00:00Z"
+    ...              ).finding(seq=3).code
+    'SIGNED_AFTER_REVOCATION'
     >>> TrustBundle.load(trust.to_bytes()) == trust
     True
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from ..errors import InputError, MalformedInput
-from ._fields import check_time, malformed, only_members, plain_text, take
-from .canonical import canonicalize, parse_json
-from .keys import Alg, PublicKey
+from ..errors import InputError, MalformedInput, SigningError
+from ._fields import check_time, malformed, only_members, take
+from ._keys_entry import Revocation, RevocationReason, TrustedKey, instant
+from .canonical import b64_decode, b64_encode, canonicalize, parse_json
+from .report import Finding, Severity
 from .signers import Signer
 
 __all__ = [
@@ -54,231 +76,131 @@ __all__ = [
 
 #: The JSON format version of a trust bundle.
 TRUST_FORMAT = "tracelib.trust/1"
-#: Why a key was revoked.
-RevocationReason = Literal["keyCompromise", "superseded", "cessationOfOperation"]
-#: What :meth:`TrustBundle.status` says of a key at a time.
-KeyState = Literal["valid", "unknown", "not_yet_valid", "expired", "revoked", "revoked_later"]
+#: What :meth:`TrustBundle.status` says of a key for one signature.
+KeyState = Literal[
+    "valid",
+    "unknown",
+    "not_yet_valid",
+    "expired",
+    "cert_invalid",
+    "revoked",
+    "revoked_later",
+    "signed_after_revocation",
+    "anchored_before_revocation",
+]
 
-_REASONS = ("keyCompromise", "superseded", "cessationOfOperation")
-
-
-@functools.lru_cache(maxsize=4096)
-def instant(text: str) -> _dt.datetime:
-    """The aware UTC datetime of an RFC 3339 string (a leap second counts as :59).
-
-    Args:
-        text: An RFC 3339 date-time.
-
-    Returns:
-        The moment.
-
-    Raises:
-        MalformedInput: ``MALFORMED_RECORD`` for a string that is not RFC 3339.
-
-    Examples:
-        >>> instant("2026-05-14T10:00:00+02:00").isoformat()
-        '2026-05-14T08:00:00+00:00'
-    """
-    check_time(text, "$")
-    date, _, rest = text.partition("T")
-    zone_at = max(rest.find("Z"), rest.find("+"), rest.rfind("-"))
-    clock, zone = rest[:zone_at], rest[zone_at:]
-    hms, _, fraction = clock.partition(".")
-    hour, minute, second = (int(x) for x in hms.split(":"))
-    micro = int((fraction + "000000")[:6]) if fraction else 0
-    offset = _dt.timedelta(0)
-    if zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        offset = sign * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    year, month, day = (int(x) for x in date.split("-"))
-    local = _dt.datetime(year, month, day, hour, minute, min(second, 59), micro)
-    return (local - offset).replace(tzinfo=_dt.timezone.utc)
-
-
-@dataclass(frozen=True, slots=True)
-class Revocation:
-    """A key revocation: the reason and the RFC 3339 time it takes effect.
-
-    Examples:
-        >>> Revocation("keyCompromise", "2026-06-01T00:00:00Z").to_json()["reason"]
-        'keyCompromise'
-    """
-
-    reason: RevocationReason
-    effective: str
-
-    def __post_init__(self) -> None:
-        if self.reason not in _REASONS:
-            raise InputError(f"reason must be one of {_REASONS}", code="TRUST_INVALID")
-        check_time(self.effective, "$.revoked.effective")
-
-    def to_json(self) -> dict[str, str]:
-        """The JSON form ``{"reason", "effective"}``.
-
-        Returns:
-            The object.
-
-        Examples:
-            >>> sorted(Revocation("superseded", "2026-06-01T00:00:00Z").to_json())
-            ['effective', 'reason']
-        """
-        return {"reason": self.reason, "effective": self.effective}
-
-
-@dataclass(frozen=True, slots=True)
-class TrustedKey:
-    """A key the trust bundle binds to an actor, with its ``validFor`` window.
-
-    Attributes:
-        actor: The party the key signs for.
-        key: The public key (``kid`` = its RFC 7638 thumbprint).
-        alg: The algorithm the key is used with.
-        valid_from: Start of the validity window (RFC 3339), open when ``None``.
-        valid_until: End of the validity window, open when ``None``.
-        revoked: The revocation, if any.
-
-    Examples:
-        >>> from tracelib.signing.signers import SoftwareSigner
-        >>> s = SoftwareSigner.generate(actor="urn:x")
-        >>> TrustedKey.from_signer(s).kid == s.kid
-        True
-    """
-
-    actor: str
-    key: PublicKey
-    alg: Alg
-    valid_from: str | None = None
-    valid_until: str | None = None
-    revoked: Revocation | None = None
-
-    def __post_init__(self) -> None:
-        self.key.check_alg(self.alg)
-        for value in (self.valid_from, self.valid_until):
-            if value is not None:
-                check_time(value, "$.validFor")
-
-    @property
-    def kid(self) -> str:
-        """The RFC 7638 thumbprint of the key."""
-        return self.key.kid
-
-    @classmethod
-    def from_signer(
-        cls, signer: Signer, *, valid_from: str | None = None, valid_until: str | None = None
-    ) -> TrustedKey:
-        """The entry of a signer's public key.
-
-        Args:
-            signer: Any signer.
-            valid_from: Start of the window.
-            valid_until: End of the window.
-
-        Returns:
-            The entry.
-
-        Examples:
-            >>> from tracelib.signing.signers import SoftwareSigner
-            >>> TrustedKey.from_signer(SoftwareSigner.generate(actor="urn:x")).alg
-            'Ed25519'
-        """
-        key = PublicKey.from_jwk(signer.public_jwk())
-        return cls(signer.actor, key, signer.alg, valid_from, valid_until)
-
-    def to_json(self) -> dict[str, Any]:
-        """The JSON form.
-
-        Returns:
-            ``{"actor", "alg", "jwk", "validFor"?, "revoked"?}``.
-
-        Examples:
-            >>> from tracelib.signing.signers import SoftwareSigner
-            >>> sorted(TrustedKey.from_signer(SoftwareSigner.generate(actor="a")).to_json())
-            ['actor', 'alg', 'jwk']
-        """
-        obj: dict[str, Any] = {"actor": self.actor, "alg": self.alg, "jwk": self.key.jwk()}
-        window = {
-            name: value
-            for name, value in (("start", self.valid_from), ("end", self.valid_until))
-            if value is not None
-        }
-        if window:
-            obj["validFor"] = window
-        if self.revoked is not None:
-            obj["revoked"] = self.revoked.to_json()
-        return obj
-
-    @classmethod
-    def from_json(cls, obj: object, path: str) -> TrustedKey:
-        """Validate the JSON form.
-
-        Args:
-            obj: The parsed entry.
-            path: Its JSON path, for errors.
-
-        Returns:
-            The entry.
-
-        Raises:
-            MalformedInput: ``TRUST_INVALID`` with the ``path``.
-
-        Examples:
-            >>> TrustedKey.from_json({}, "$.keys[0]")
-            Traceback (most recent call last):
-            ...
-            tracelib.errors.MalformedInput: member 'actor' is missing
-        """
-        try:
-            if not isinstance(obj, dict):
-                raise malformed("must be an object", path)
-            only_members(obj, ("actor", "alg", "jwk", "validFor", "revoked"), path)
-            window = take(obj, "validFor", dict, path, optional=True) or {}
-            only_members(window, ("start", "end"), f"{path}.validFor")
-            revoked = take(obj, "revoked", dict, path, optional=True)
-            revocation = None
-            if revoked is not None:
-                only_members(revoked, ("reason", "effective"), f"{path}.revoked")
-                reason = take(revoked, "reason", str, f"{path}.revoked")
-                if reason not in _REASONS:
-                    raise malformed(f"reason must be one of {_REASONS}", f"{path}.revoked.reason")
-                revocation = Revocation(reason, take(revoked, "effective", str, f"{path}.revoked"))
-            return cls(
-                plain_text(take(obj, "actor", str, path), f"{path}.actor"),
-                PublicKey.from_jwk(take(obj, "jwk", dict, path)),
-                take(obj, "alg", str, path),
-                take(window, "start", str, f"{path}.validFor", optional=True),
-                take(window, "end", str, f"{path}.validFor", optional=True),
-                revocation,
-            )
-        except (MalformedInput, InputError) as exc:
-            raise MalformedInput(
-                exc.message, code="TRUST_INVALID", path=getattr(exc, "path", None) or path
-            ) from None
-        except Exception as exc:  # a foreign error from a bad key or alg: ours instead
-            raise MalformedInput(str(exc), code="TRUST_INVALID", path=path) from None
+_CODES: Mapping[str, str] = {
+    "unknown": "UNKNOWN_KEY",
+    "not_yet_valid": "KEY_EXPIRED",
+    "expired": "KEY_EXPIRED",
+    "cert_invalid": "CERT_CHAIN_INVALID",
+    "revoked": "KEY_REVOKED",
+    "revoked_later": "UNANCHORED_AFTER_COMPROMISE",
+    "signed_after_revocation": "SIGNED_AFTER_REVOCATION",
+}
+_REVOCATION_CODES = ("KEY_REVOKED", "SIGNED_AFTER_REVOCATION", "UNANCHORED_AFTER_COMPROMISE")
+_MESSAGES: Mapping[str, str] = {
+    "unknown": "the kid is not in the trust bundle",
+    "not_yet_valid": "signed before the key's validity window",
+    "expired": "signed after the key's validity window (or certificate notAfter)",
+    "cert_invalid": "the key's x5c chain does not reach a trusted CA root",
+    "revoked": "signed by a key after its revocation took effect",
+    "revoked_later": "the key was revoked later and this record has no time anchor",
+    "signed_after_revocation": "the record is anchored after the key's revocation",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class KeyStatus:
-    """A key judged at a time.
+    """A key judged for one signature.
 
     Attributes:
-        state: ``valid``, ``unknown``, ``not_yet_valid``, ``expired``, ``revoked`` (the time
-            is at or after the revocation's ``effective``) or ``revoked_later`` (revoked,
-            effective after the time).
-        key: The entry, unless ``unknown``.
+        state: See the table in :mod:`tracelib.signing.trust`.
+        key: The entry, unless ``unknown`` or ``cert_invalid`` (a key whose certificate
+            does not validate is not trusted: a caller that only looks at ``key`` treats it
+            as unknown).
+        anchored: The anchored time the key was judged at, if any.
+        reason: Why the state is what it is (e.g. the X.509 validation error).
 
     Examples:
         >>> KeyStatus("unknown").usable
         False
+        >>> KeyStatus("unknown").finding(seq=0).code
+        'UNKNOWN_KEY'
     """
 
     state: KeyState
     key: TrustedKey | None = None
+    anchored: str | None = None
+    reason: str | None = None
 
     @property
     def usable(self) -> bool:
         """Whether the key may be used to check a signature at that time."""
-        return self.state in ("valid", "revoked_later")
+        return self.state in ("valid", "revoked_later", "anchored_before_revocation")
+
+    @property
+    def code(self) -> str | None:
+        """The finding code of the state (``None`` when the key is fine)."""
+        return _CODES.get(self.state)
+
+    @property
+    def severity(self) -> Severity | None:
+        """The finding's severity: ``info`` for an unanchored record of a key revoked
+        later for a reason other than ``keyCompromise``, else ``error`` (``None`` when fine).
+        """
+        if self.code is None:
+            return None
+        if self.state == "revoked_later" and not (
+            self.key is not None
+            and self.key.revoked is not None
+            and self.key.revoked.reason == "keyCompromise"
+        ):
+            return "info"
+        return "error"
+
+    def finding(
+        self, *, seq: int | None = None, record_id: str | None = None, actual: Any = None
+    ) -> Finding | None:
+        """The verifier finding of this status, or ``None`` when the key is fine.
+
+        Args:
+            seq: The record's position.
+            record_id: The record id.
+            actual: The signer's claimed time (or kid), for the report.
+
+        Returns:
+            The finding (``details`` holds the revocation's ``reason``/``effective``,
+            ``anchored``, and the X.509 ``error``).
+
+        Examples:
+            >>> KeyStatus("valid").finding(seq=0) is None
+            True
+        """
+        code, severity = self.code, self.severity
+        if code is None or severity is None:
+            return None
+        details: dict[str, Any] = {}
+        entry = self.key
+        if entry is not None and entry.revoked is not None and code in _REVOCATION_CODES:
+            details.update(entry.revoked.to_json())
+        if self.anchored is not None:
+            details["anchored"] = self.anchored
+        if self.reason is not None:
+            details["error"] = self.reason
+        expected = None
+        if entry is not None and code == "KEY_EXPIRED":
+            expected = [entry.valid_from, entry.valid_until]
+        return Finding.make(
+            code,
+            seq=seq,
+            severity=severity,
+            record_id=record_id,
+            expected=expected,
+            actual=actual,
+            details=details,
+            message=_MESSAGES[self.state],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +211,9 @@ class TrustBundle:
         keys: The trusted keys (one entry per kid).
         expires: Past this time the bundle is stale (a warning).
         hard_expires: Past this time the bundle is expired (an error).
+        ca_roots: X.509 CA root certificates (DER) that ``x5c`` chains must reach.
+        tsa_roots: TSA certificates (DER) that RFC 3161 tokens must chain to: the
+            self-signed ones are roots, the others pinned intermediates or TSA leaves.
 
     Examples:
         >>> from tracelib.signing.signers import SoftwareSigner
@@ -300,6 +225,8 @@ class TrustBundle:
     keys: tuple[TrustedKey, ...] = ()
     expires: str | None = None
     hard_expires: str | None = None
+    ca_roots: tuple[bytes, ...] = ()
+    tsa_roots: tuple[bytes, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -310,6 +237,33 @@ class TrustBundle:
         for value in (self.expires, self.hard_expires):
             if value is not None:
                 check_time(value, "$.expires")
+        for name in ("ca_roots", "tsa_roots"):
+            certs = getattr(self, name)
+            if not isinstance(certs, tuple) or not all(isinstance(c, bytes) for c in certs):
+                raise InputError(f"{name} must be a tuple of DER bytes", code="TRUST_INVALID")
+
+    def with_roots(
+        self, *, ca_roots: Iterable[bytes] = (), tsa_roots: Iterable[bytes] = ()
+    ) -> TrustBundle:
+        """The bundle with more X.509 CA roots and TSA certificates pinned.
+
+        Args:
+            ca_roots: CA root certificates (DER) for ``x5c`` chains.
+            tsa_roots: TSA root/intermediate/leaf certificates (DER) for RFC 3161 tokens.
+
+        Returns:
+            A new bundle.
+
+        Examples:
+            >>> from tracelib.signing._keys_testca import make_test_pki
+            >>> len(TrustBundle().with_roots(ca_roots=[make_test_pki().root]).ca_roots)
+            1
+        """
+        return replace(
+            self,
+            ca_roots=(*self.ca_roots, *(bytes(c) for c in ca_roots)),
+            tsa_roots=(*self.tsa_roots, *(bytes(c) for c in tsa_roots)),
+        )
 
     @classmethod
     def from_signers(
@@ -402,12 +356,19 @@ class TrustBundle:
         """
         return next((k for k in self.keys if k.kid == kid), None)
 
-    def status(self, kid: str, at: str) -> KeyStatus:
-        """Judge ``kid`` at the time ``at``.
+    def status(self, kid: str, at: str, *, anchored: str | None = None) -> KeyStatus:
+        """Judge ``kid`` for a signature claimed at ``at`` and anchored at ``anchored``.
+
+        Without ``anchored`` the result is what it always was (the claimed time decides).
+        With it, the ``validFor`` end, the X.509 chain and the revocation are judged at the
+        anchored time: a record anchored before a revocation's ``effective`` stays valid
+        (``anchored_before_revocation``), one anchored at or after it is
+        ``signed_after_revocation``.
 
         Args:
             kid: The key's kid.
-            at: The (anchored or claimed) RFC 3339 time of the signature.
+            at: The claimed RFC 3339 time of the signature (header ``iat``).
+            anchored: The earliest trusted time the record existed (RFC 3339), if any.
 
         Returns:
             The status.
@@ -419,16 +380,31 @@ class TrustBundle:
         entry = self.key(kid)
         if entry is None:
             return KeyStatus("unknown")
-        moment = instant(at)
-        if entry.valid_from is not None and moment < instant(entry.valid_from):
-            return KeyStatus("not_yet_valid", entry)
+        claimed = instant(at)
+        moment = instant(anchored) if anchored is not None else claimed
+        if entry.valid_from is not None and claimed < instant(entry.valid_from):
+            return KeyStatus("not_yet_valid", entry, anchored)
         if entry.valid_until is not None and moment > instant(entry.valid_until):
-            return KeyStatus("expired", entry)
+            return KeyStatus("expired", entry, anchored)
+        if entry.x5c:
+            from .x509 import validate_chain  # late: x509 needs cryptography.x509 only here
+
+            try:
+                validate_chain(entry.x5c, self.ca_roots, moment)
+            except SigningError as exc:
+                state: KeyState = "expired" if exc.code == "KEY_EXPIRED" else "cert_invalid"
+                kept = entry if state == "expired" else None
+                return KeyStatus(state, kept, anchored, exc.message)
         if entry.revoked is not None:
-            if moment >= instant(entry.revoked.effective):
+            effective = instant(entry.revoked.effective)
+            if anchored is not None:
+                if moment >= effective:
+                    return KeyStatus("signed_after_revocation", entry, anchored)
+                return KeyStatus("anchored_before_revocation", entry, anchored)
+            if claimed >= effective:
                 return KeyStatus("revoked", entry)
             return KeyStatus("revoked_later", entry)
-        return KeyStatus("valid", entry)
+        return KeyStatus("valid", entry, anchored)
 
     def freshness(self, now: str) -> Literal["fresh", "stale", "expired"]:
         """Whether the bundle itself is still current at ``now``.
@@ -451,7 +427,9 @@ class TrustBundle:
         return "fresh"
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON form ``{"t", "keys", "expires"?, "hardExpires"?}``.
+        """The JSON form ``{"t", "keys", "expires"?, "hardExpires"?, "caRoots"?, "tsaRoots"?}``.
+
+        Certificates are standard base64 DER (as ``x5c`` in RFC 7517).
 
         Returns:
             The object.
@@ -465,6 +443,10 @@ class TrustBundle:
             obj["expires"] = self.expires
         if self.hard_expires is not None:
             obj["hardExpires"] = self.hard_expires
+        if self.ca_roots:
+            obj["caRoots"] = [b64_encode(c) for c in self.ca_roots]
+        if self.tsa_roots:
+            obj["tsaRoots"] = [b64_encode(c) for c in self.tsa_roots]
         return obj
 
     def to_bytes(self) -> bytes:
@@ -500,16 +482,22 @@ class TrustBundle:
         try:
             if not isinstance(obj, Mapping):
                 raise malformed("a trust bundle is a JSON object", "$")
-            only_members(obj, ("t", "keys", "expires", "hardExpires"), "$")
+            only_members(obj, ("t", "keys", "expires", "hardExpires", "caRoots", "tsaRoots"), "$")
             if take(obj, "t", str, "$") != TRUST_FORMAT:
                 raise malformed(f"t must be {TRUST_FORMAT!r}", "$.t")
             items = take(obj, "keys", list, "$")
             expires = take(obj, "expires", str, "$", optional=True)
             hard = take(obj, "hardExpires", str, "$", optional=True)
+            roots = {}
+            for name in ("caRoots", "tsaRoots"):
+                items_ = take(obj, name, list, "$", optional=True) or []
+                if not all(isinstance(item, str) for item in items_):
+                    raise malformed("certificates are base64 DER strings", f"$.{name}")
+                roots[name] = tuple(b64_decode(item) for item in items_)
         except MalformedInput as exc:
             raise MalformedInput(exc.message, code="TRUST_INVALID", path=exc.path) from None
         keys = tuple(TrustedKey.from_json(item, f"$.keys[{i}]") for i, item in enumerate(items))
         try:
-            return cls(keys, expires, hard)
+            return cls(keys, expires, hard, roots["caRoots"], roots["tsaRoots"])
         except (InputError, MalformedInput) as exc:
             raise MalformedInput(exc.message, code="TRUST_INVALID", path="$") from None

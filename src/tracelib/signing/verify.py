@@ -7,7 +7,8 @@ a :class:`~tracelib.signing.report.Report`. Steps:
    ``NON_CANONICAL_ENCODING``); every record gets its leaf hash even when its header is bad;
 2. resolve ``signer.kid`` in the :class:`~tracelib.signing.trust.TrustBundle` at the
    record's time and check binding, ``alg``, validity, revocation, the signature and the
-   payload digest (``PAYLOAD_WITHHELD`` when absent); verify known countersignatures;
+   payload digest (``PAYLOAD_WITHHELD`` when absent) and ``eventId``
+   (``EVENT_ID_MISMATCH``); verify known countersignatures;
 3. re-link the records by hash, independently of the presented order (deleted with exact
    count, inserted, replaced, reordered, forked with both envelopes, head missing, wrong
    chain);
@@ -15,7 +16,9 @@ a :class:`~tracelib.signing.report.Report`. Steps:
 5. apply the custody policy (``UNAUTHORIZED_SIGNER``, ``APPEND_AFTER_SEAL``,
    ``MISSING_REQUIRED_SIGNATURE``) and flag ``TIME_REGRESSION``;
 6. check the bundle's checkpoints; 7. check outside evidence (a scanned QR head, a signed
-   note): ``TRUNCATED{n, m}``, ``FORK_DETECTED``, else ``FRESHNESS_UNKNOWN`` (info);
+   note, witness cosignatures under a :class:`~tracelib.signing.witness.WitnessPolicy`):
+   ``TRUNCATED{n, m}``, ``FORK_DETECTED``, ``WITNESS_QUORUM_NOT_MET``, else
+   ``FRESHNESS_UNKNOWN`` (info, with the reason);
 8. resolve cross-chain ``refs`` against input bundles given as evidence (``REF_MISMATCH``
    with its path, ``REF_UNVERIFIED``), with a depth limit and a cycle check.
 
@@ -37,6 +40,7 @@ Examples:
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import sys
 import types
@@ -48,16 +52,20 @@ from ..errors import InputError, MalformedInput, SignatureInvalid, SigningError
 from ._bundle import Bundle
 from ._chain_custody import CustodyState
 from ._fields import hash32
+from ._timestamps_anchor import Anchors, timestamp_anchors
 from ._verify_evidence import check_head, head_keys, open_head, prefix_root
 from ._verify_link import Item, Line, relink
 from ._verify_record import check_record, require_countersignature
+from ._witness_verify import Witnessed, freshness, note_lines
 from .canonical import b64url_encode
 from .head import CompactHead, SignedHead
 from .header import RecordHeader, rfc3339
 from .merkle import CompactRange, leaf_hash
+from .notes import Note
 from .records import PAYLOAD_TYPE, Envelope, Record
 from .report import Finding, Report
 from .trust import TrustBundle, TrustedKey, instant
+from .witness import WitnessPolicy
 
 __all__ = [
     "VerifyPolicy",
@@ -75,6 +83,11 @@ class VerifyPolicy:
             handover (``MISSING_REQUIRED_SIGNATURE``).
         max_ref_depth: How deep cross-chain ``refs`` are followed.
         time_tolerance: Seconds ``iat`` may go backwards before ``TIME_REGRESSION``.
+        check_event_ids: Recompute the CBV hash ID of present payloads that have an
+            ``eventId`` (``EVENT_ID_MISMATCH``); costs one EPCIS parse per such record.
+        witnesses: The witness quorum policy that freshness evidence must meet
+            (:class:`~tracelib.signing.witness.WitnessPolicy`); without one, any verified
+            signed head bounds truncation.
 
     Examples:
         >>> VerifyPolicy(countersign_handovers=True).max_ref_depth
@@ -84,6 +97,8 @@ class VerifyPolicy:
     countersign_handovers: bool = False
     max_ref_depth: int = 8
     time_tolerance: float = 300.0
+    check_event_ids: bool = True
+    witnesses: WitnessPolicy | None = None
 
 
 _DEFAULT_POLICY = VerifyPolicy()
@@ -98,6 +113,8 @@ class _Context:
     heads: list[object]
     inputs: dict[str, Bundle]
     done: dict[str, tuple[Report, Line]]
+    now: _dt.datetime
+    witnesses: WitnessPolicy | None
 
 
 def verify(
@@ -116,12 +133,13 @@ def verify(
         trust: The pinned trust bundle.
         evidence: Outside evidence: scanned Digital Link URIs with a ``th`` head,
             :class:`~tracelib.signing.head.CompactHead` or
-            :class:`~tracelib.signing.head.SignedHead` objects, signed head notes, and the
-            bundles (bytes) of input chains that ``refs`` point to.
+            :class:`~tracelib.signing.head.SignedHead` objects, signed head notes (text or
+            :class:`~tracelib.signing.notes.Note`, with any witness cosignature lines), and
+            the bundles (bytes) of input chains that ``refs`` point to.
         policy: The options; :class:`VerifyPolicy` defaults.
         strict: Require JCS header bytes (``NON_CANONICAL_ENCODING``).
-        now: The verifier's current time (RFC 3339) for the trust bundle's expiry; now
-            when omitted.
+        now: The verifier's current time (RFC 3339) for the trust bundle's expiry and
+            the age of witness quorums; now when omitted.
 
     Returns:
         The report (never raises for tampering).
@@ -137,14 +155,22 @@ def verify(
         raise InputError("bundle must be bytes or text", code="VERIFY_ARGUMENT")
     if not isinstance(trust, TrustBundle):
         raise InputError("trust must be a TrustBundle", code="VERIFY_ARGUMENT")
+    policy = policy or _DEFAULT_POLICY
+    now = now or rfc3339()
+    try:
+        moment = instant(now)
+    except (MalformedInput, InputError, ValueError) as exc:
+        raise InputError(f"now is not an RFC 3339 time: {now!r}", code="VERIFY_ARGUMENT") from exc
     ctx = _Context(
         trust,
         {k.kid: k for k in trust.keys},
-        policy or _DEFAULT_POLICY,
+        policy,
         strict,
         [],
         {},
         {},
+        moment,
+        policy.witnesses or getattr(trust, "witnesses", None),
     )
     for item in evidence:
         _sort_evidence(item, ctx)
@@ -164,6 +190,9 @@ def verify(
 def _sort_evidence(item: object, ctx: _Context) -> None:
     if isinstance(item, SignedHead | CompactHead):
         ctx.heads.append(item)
+        return
+    if isinstance(item, Note):
+        ctx.heads.append(item.to_text())
         return
     if not isinstance(item, bytes | bytearray | str):
         raise InputError(
@@ -206,40 +235,33 @@ def _verify(
         )
         return Report.build("", 0, [finding]), Line()
     findings: list[Finding] = []
+    anchors = timestamp_anchors(bundle.to_json(), ctx.trust) if bundle.timestamps else Anchors()
+    findings.extend(anchors.findings)
     nodes: list[Item] = []
     for p, raw in enumerate(bundle.records):
-        item = _read(p, raw, bundle, ctx, findings)
+        item = _read(p, raw, bundle, ctx, findings, anchors)
         if item is not None:
             nodes.append(item)
     line = relink(nodes)
     findings.extend(line.findings)
     signers = _walk_line(line, ctx, findings)
     keys = head_keys(ctx.trust)
-    for i, note in enumerate(bundle.checkpoints):
-        where = f"checkpoints[{i}]"
-        head, problem = open_head(note, bundle.chain, keys, where)
+    heads: list[Witnessed] = []
+    sources: list[tuple[str, object, bool]] = [
+        (f"checkpoints[{i}]", note, True) for i, note in enumerate(bundle.checkpoints)
+    ]
+    if top:
+        sources += [(f"evidence[{i}]", given, False) for i, given in enumerate(ctx.heads)]
+    for where, given, own in sources:
+        head, problem = open_head(given, bundle.chain, keys, where)
         if problem is not None:
             findings.append(problem)
         if head is not None:
-            findings.extend(check_head(head, line, where, own=True))
+            problems = check_head(head, line, where, own=own)
+            findings.extend(problems)
+            heads.append(Witnessed(head, note_lines(given), where, not problems, own))
     if top:
-        fresh = False
-        for i, given in enumerate(ctx.heads):
-            where = f"evidence[{i}]"
-            head, problem = open_head(given, bundle.chain, keys, where)
-            if problem is not None:
-                findings.append(problem)
-            if head is not None:
-                fresh = True
-                findings.extend(check_head(head, line, where, own=False))
-        if not fresh:
-            findings.append(
-                Finding.make(
-                    "FRESHNESS_UNKNOWN",
-                    details={"n": line.size},
-                    message="no signed head, receipt or downstream ref bounds truncation",
-                )
-            )
+        findings.extend(freshness(heads, line.size, ctx.witnesses, ctx.now))
     findings.extend(_check_refs(bundle.chain, line, ctx, depth, visiting | {bundle.chain}))
     times = [i.header.iat for _, i in sorted(line.items.items()) if i.header is not None]
     report = Report.build(
@@ -263,7 +285,9 @@ def _lenient(payload: bytes, item: Item) -> None:
         return
 
 
-def _read(p: int, raw: Any, bundle: Bundle, ctx: _Context, out: list[Finding]) -> Item | None:
+def _read(
+    p: int, raw: Any, bundle: Bundle, ctx: _Context, out: list[Finding], anchors: Anchors
+) -> Item | None:
     item = Item(p, raw)
     try:
         envelope = Envelope.parse(raw)
@@ -327,7 +351,16 @@ def _read(p: int, raw: Any, bundle: Bundle, ctx: _Context, out: list[Finding]) -
             )
         )
         return None
-    item.valid = check_record(item, record, bundle, ctx.trust, ctx.keys, out)
+    item.valid = check_record(
+        item,
+        record,
+        bundle,
+        ctx.trust,
+        ctx.keys,
+        out,
+        event_ids=ctx.policy.check_event_ids,
+        anchored=anchors.at(header.seq),
+    )
     return item
 
 

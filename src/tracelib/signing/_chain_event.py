@@ -1,0 +1,116 @@
+"""EPCIS event payloads and their CBV 2.0 hash IDs (``eventId``), for chain.py and verify.py.
+
+Private plumbing. A payload is an EPCIS event when its bytes parse (with
+:func:`tracelib.epcis.parse`) to a bare event or to a document holding exactly one event;
+its ``eventId`` is then that event's CBV hash ID (``event.hash_id()``), with the CBV version
+taken from the ``?ver=`` suffix when one is checked. An event *model* given as a payload is
+written once as JCS bytes of its JSON-LD rendition (the bytes that are then signed, stored
+and handed out).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ..errors import InputError, TracelibError
+from .canonical import canonicalize, parse_json
+
+__all__ = [
+    "EPCIS_JSONLD",
+    "EPCIS_XML",
+    "event_id_of",
+    "event_payload",
+    "looks_epcis",
+    "prepare_payload",
+]
+
+#: The payload type of EPCIS 2.0 JSON-LD (design §4).
+EPCIS_JSONLD = 'application/ld+json; profile="https://ref.gs1.org/standards/epcis"'
+#: The payload type of EPCIS XML as received.
+EPCIS_XML = "application/epcis+xml"
+_EPCIS_TYPES = frozenset(
+    {
+        "application/ld+json",
+        "application/json",
+        "application/epcis+xml",
+        "application/xml",
+        "text/xml",
+    }
+)
+
+
+def looks_epcis(payload_type: str | None) -> bool:
+    """Whether a media type may carry an EPCIS document or event (parameters ignored)."""
+    if not isinstance(payload_type, str):
+        return False
+    return payload_type.split(";", 1)[0].strip().lower() in _EPCIS_TYPES
+
+
+def _event_class() -> type:
+    models: Any = importlib.import_module("tracelib.epcis.models")
+    return models.EpcisEvent  # type: ignore[no-any-return]
+
+
+def event_payload(
+    payload: object, payload_type: str | None
+) -> tuple[bytes, str | None, str | None]:
+    """``(bytes, payload type, event id)`` of a payload given as bytes or an event model.
+
+    For bytes the event id is ``None`` (work it out with :func:`event_id_of`).
+    """
+    if isinstance(payload, bytes | bytearray):
+        return bytes(payload), payload_type, None
+    if isinstance(payload, _event_class()):
+        event: Any = payload
+        data = canonicalize(parse_json(event.to_jsonld()))
+        return data, payload_type or EPCIS_JSONLD, event.hash_id()
+    raise InputError("a payload is bytes or a tracelib.epcis event model", code="PAYLOAD_INVALID")
+
+
+def _version(event_id: str | None) -> str:
+    return "2.1" if event_id is not None and event_id.endswith("?ver=CBV2.1") else "2.0"
+
+
+def event_id_of(payload: bytes, like: str | None = None) -> str | None:
+    """The CBV hash ID of the single EPCIS event in ``payload``, or ``None`` if it holds none.
+
+    Args:
+        payload: The payload bytes.
+        like: An ``eventId`` being checked: its ``?ver=CBV2.x`` picks the CBV version.
+
+    Returns:
+        ``ni:///sha-256;…?ver=CBV2.0`` (or ``CBV2.1``), or ``None`` when the bytes are not
+        one EPCIS event.
+    """
+    epcis: Any = importlib.import_module("tracelib.epcis")
+    try:
+        parsed = epcis.parse(payload)
+        events: tuple[Any, ...] = (
+            (parsed,)
+            if isinstance(parsed, _event_class())
+            else tuple(getattr(parsed, "events", ()))
+        )
+        if len(events) != 1:
+            return None
+        return str(events[0].hash_id(cbv_version=_version(like)))
+    except (TracelibError, ValueError, TypeError, RecursionError):
+        return None
+
+
+def prepare_payload(
+    payload: object, payload_type: str | None, event_id: str | None, hidden: bool
+) -> tuple[bytes, str | None, str | None]:
+    """The payload bytes, type and ``eventId`` to sign (see :meth:`Chain.append`)."""
+    data, payload_type, computed = event_payload(payload, payload_type)
+    if event_id is None:
+        return data, payload_type, None
+    if computed is None and (event_id != "auto" or (not hidden and looks_epcis(payload_type))):
+        computed = event_id_of(data, None if event_id == "auto" else event_id)
+    if event_id == "auto":
+        return data, payload_type, None if hidden else computed
+    if computed != event_id:
+        raise InputError(
+            f"eventId {event_id} is not the payload event's hash ID", code="EVENT_ID_MISMATCH"
+        )
+    return data, payload_type, event_id
