@@ -44,7 +44,7 @@ def test_is_deterministic(output):
 def test_steps_in_order(output):
     titles = [line for line in output.splitlines() if line.startswith("Step ")]
     assert titles == [f"Step {i} · {s.title}" for i, s in enumerate(demo.STEPS, 1)]
-    assert len(titles) == 11
+    assert len(titles) == 13
 
 
 def test_prefix_is_a_well_formed_vietnamese_gcp(output):
@@ -186,11 +186,14 @@ def test_files_are_deterministic(written, tmp_path):
         "label.png",
         "label.svg",
         "lot-graph.svg",
+        "outbox.sqlite",
         "tamper-report.json",
         "tampered-bundle.json",
         "trust.json",
     ]
     for name in names:
+        if name == "outbox.sqlite":  # SQLite pages carry timestamps
+            continue
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
     assert again.getvalue().replace(str(tmp_path), "X") == text.replace(str(out), "X")
 
@@ -242,3 +245,18 @@ def test_label_decodes_to_the_signed_head(written):
     pytest.importorskip("zxingcpp")
     assert [s.data for s in labels.read((out / "label.png").read_bytes())] == [uri]
     assert "QR Code version 9 at error correction M" in text
+
+
+def test_portal_chapters(written):
+    from tracelib.portal.outbox import Outbox
+
+    out, text = written
+    assert "vn.tt02_2024: meets the minimum data (0 errors, 0 warnings)" in text
+    assert "vn.nd37_2026: meets the minimum data (0 errors, 0 warnings)" in text
+    assert "    vn.tt02_2024.product.images at $.images" in text
+    assert "events 8 recorded, 0 on the second try" in text
+    assert "outbox: 15 CONFIRMED; the emulator holds 8 events" in text
+    with Outbox(out / "outbox.sqlite") as box:
+        stats = box.stats()
+    assert stats["CONFIRMED"] == 15
+    assert sum(stats.values()) == 15

@@ -100,6 +100,6 @@ def test_demo_in_a_process_writes_only_demo_output(tmp_path):
     assert proc.returncode == 0
     out = proc.stdout.decode("utf-8")
     assert "Step 6 · Scan summary" in out
-    assert "Done: the genuine lot is VALID, the tampered copy INVALID." in out
+    assert "Done: the portal holds the records; the genuine lot is VALID, the copy INVALID." in out
     assert [p.name for p in tmp_path.iterdir()] == ["demo-output"]
     assert (tmp_path / "demo-output" / "label.svg").read_text(encoding="utf-8").startswith("<")

@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         >>> build_parser().parse_args(["demo"]).command
         'demo'
     """
-    from . import chain, demo, epcis, gs1
+    from . import chain, demo, epcis, gs1, portal
 
     parser = argparse.ArgumentParser(
         prog="tracelib",
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     gs1.add_parser(commands)
     epcis.add_parser(commands)
     chain.add_parser(commands)
+    portal.add_parser(commands)
     demo.add_parser(commands)
     return parser
 

@@ -8,7 +8,7 @@ derived from public strings: **never use them for anything but the demo**.
 Examples:
     >>> j = journey()
     >>> [s.biz_step for s in j.stages][:3]
-    ['commissioning', 'commissioning', 'packing']
+    ['commissioning', 'packing', 'packing']
     >>> j.chain.size, j.chain.custodian.actor == j.parties["shop"].actor
     (12, True)
 """
@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..epcis.models import AggregationEvent, ObjectEvent, TransformationEvent
-from ..gs1 import gln, gtin, sscc
+from ..gs1 import epc, gln, gtin, sscc
 from ..signing.chain import Chain
 from ..signing.signers import SoftwareSigner
 from ._demo_data import COOPERATIVE, PALLET, PRODUCTS
 
-__all__ = ["LOT", "PARTNERS", "Journey", "Party", "Stage", "journey"]
+__all__ = ["LOT", "PARTNERS", "Journey", "Party", "Stage", "dataset", "journey"]
 
 #: The lot of Vinh oranges followed in the demo.
 LOT = "CV2611A"
@@ -96,6 +96,7 @@ _COOP = Party(
     "Nhà đóng gói Xuân Thành",
 )
 _ORCHARD = f"urn:epc:id:sgln:{COOPERATIVE.gcp}.001.0"
+_ORCHARD_GLN = COOPERATIVE.gcp + "001" + gln.calc_check_digit(COOPERATIVE.gcp + "001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +159,10 @@ def _temperature(time: str, celsius: float, device: str) -> dict[str, Any]:
 
 
 def _stages(unit: str, carton: str, pallet: str) -> tuple[Stage, ...]:
-    gcp = COOPERATIVE.gcp
-    bulk = f"urn:epc:class:lgtin:{gcp}.0{unit[7:12]}.{LOT}"
-    cartons = f"urn:epc:class:lgtin:{gcp}.1{carton[8:13]}.{LOT}"
-    sscc_urn = f"urn:epc:id:sscc:{gcp}.{pallet[0]}{pallet[10:17]}"
+    size = len(COOPERATIVE.gcp)
+    bulk = epc.to_urn(f"(01)0{unit}(10){LOT}", gcp_length=size)
+    cartons = epc.to_urn(f"(01){carton}(10){LOT}", gcp_length=size)
+    sscc_urn = epc.to_urn(f"(00){pallet}", gcp_length=size)
     dist, shop = PARTNERS
     owner = "owning_party"
     where = "location"
@@ -186,12 +187,12 @@ def _stages(unit: str, carton: str, pallet: str) -> tuple[Stage, ...]:
             "coop",
             "Packing: 2,000 kg sorted into 200 cartons of ten 1 kg bags",
             "Sơ chế, đóng gói",
-            "commissioning",
+            "packing",
             TransformationEvent.create(
                 "2026-11-26T13:00:00+07:00",
                 input_quantities=[(bulk, 2000, "KGM")],
                 output_quantities=[(cartons, 200)],
-                biz_step="commissioning",
+                biz_step="packing",
                 disposition="active",
                 read_point=_COOP.sgln,
                 biz_location=_COOP.sgln,
@@ -221,6 +222,7 @@ def _stages(unit: str, carton: str, pallet: str) -> tuple[Stage, ...]:
             ObjectEvent.create(
                 "2026-11-26T18:00:00+07:00",
                 epcs=[sscc_urn],
+                quantities=[(cartons, 200)],
                 biz_step="shipping",
                 disposition="in_transit",
                 read_point=_COOP.sgln,
@@ -237,6 +239,7 @@ def _stages(unit: str, carton: str, pallet: str) -> tuple[Stage, ...]:
             ObjectEvent.create(
                 "2026-11-27T09:30:00+07:00",
                 epcs=[sscc_urn],
+                quantities=[(cartons, 200)],
                 biz_step="receiving",
                 disposition="in_progress",
                 read_point=dist.sgln,
@@ -254,6 +257,7 @@ def _stages(unit: str, carton: str, pallet: str) -> tuple[Stage, ...]:
             ObjectEvent.create(
                 "2026-11-28T05:00:00+07:00",
                 epcs=[sscc_urn],
+                quantities=[(cartons, 200)],
                 biz_step="shipping",
                 disposition="in_transit",
                 read_point=dist.sgln,
@@ -269,6 +273,7 @@ def _stages(unit: str, carton: str, pallet: str) -> tuple[Stage, ...]:
             ObjectEvent.create(
                 "2026-11-28T07:15:00+07:00",
                 epcs=[sscc_urn],
+                quantities=[(cartons, 200)],
                 biz_step="receiving",
                 disposition="sellable_not_accessible",
                 read_point=shop.sgln,
@@ -339,3 +344,107 @@ def _iat(stage: Stage, minutes: int) -> str:
 
     when: datetime = stage.event.event_time.as_datetime() + timedelta(minutes=minutes)
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def dataset(j: Journey) -> Any:
+    """The journey as portal records: organisation, locations, products, lot and events.
+
+    Args:
+        j: The journey.
+
+    Returns:
+        A :class:`tracelib.portal.models.Dataset` (English field names).
+    """
+    import datetime as dt
+    import warnings
+    from decimal import Decimal
+
+    from ..errors import LossyConversionWarning
+    from ..portal.models import Dataset, Location, Lot, Media, Organization, Product, TraceEvent
+
+    coop = j.companies["coop"]
+    dist, shop = PARTNERS
+    nghe_an = "Xã Xuân Thành, tỉnh Nghệ An"
+    image = Media(url="https://anh.htx-xuan-thanh.example/cam-vinh.jpg", media_type="image/jpeg")
+    common: dict[str, Any] = {
+        "images": (image,),
+        "brand": "Cam Vinh Xuân Thành",
+        "origin_country": "VN",
+        "origin_place": "tỉnh Nghệ An",
+        "standards_applied": ("VietGAP",),
+        "category": "trai-cay-tuoi",
+    }
+    with warnings.catch_warnings():  # sensor data and dispositions stay in the EPCIS events
+        warnings.simplefilter("ignore", LossyConversionWarning)
+        events = tuple(TraceEvent.from_epcis(stage.event) for stage in j.stages)
+    return Dataset(
+        organizations=(
+            Organization(
+                name=coop.name,
+                address=nghe_an,
+                province_code="40",
+                tax_code="2901234567",
+                gln=coop.gln,
+                gs1_company_prefix=coop.gcp,
+                role="producer",
+            ),
+        ),
+        locations=(
+            Location(
+                location_trace_code=_ORCHARD_GLN,
+                name="Vườn cam Xuân Thành",
+                location_type="growing_area",
+                address=nghe_an,
+                province_code="40",
+            ),
+            Location(
+                location_trace_code=coop.gln,
+                name=coop.location_name,
+                location_type="processing",
+                address=nghe_an,
+                province_code="40",
+            ),
+            Location(
+                location_trace_code=dist.gln,
+                name=dist.location_name,
+                location_type="warehouse",
+                address="Long Biên, Hà Nội",
+                province_code="01",
+            ),
+            Location(
+                location_trace_code=shop.gln,
+                name=shop.location_name,
+                location_type="store",
+                address="Cầu Giấy, Hà Nội",
+                province_code="01",
+            ),
+        ),
+        products=(
+            Product(
+                name="Cam Vinh (túi lưới 1 kg)",
+                gtin=j.unit_gtin,
+                unit="túi",
+                net_quantity=Decimal("1"),
+                **common,
+            ),
+            Product(
+                name="Cam Vinh (thùng 10 túi 1 kg)",
+                gtin=j.carton_gtin,
+                unit="thùng",
+                net_quantity=Decimal("10"),
+                **common,
+            ),
+        ),
+        lots=(
+            Lot(
+                lot=LOT,
+                gtin=j.carton_gtin,
+                production_date=dt.date(2026, 11, 26),
+                expiry_date=dt.date(2026, 12, 26),
+                quantity=Decimal("200"),
+                uom="H87",
+                sscc=(j.sscc,),
+            ),
+        ),
+        events=events,
+    )
