@@ -74,3 +74,39 @@ def test_every_code_the_validator_writes_is_in_the_table():
 )
 def test_severity_of(code, severity):
     assert severity_of(code) == severity
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "path"),
+    [
+        ("quantities", [("urn:epc:class:lgtin:893012345.045101.CV2611A", 5)], ".quantityList[0]"),
+        (
+            "epcs",
+            ["urn:epc:id:sgtin:893012345.0101.1", "urn:epc:id:sscc:893012345.3000001"],
+            ".epcList[1]",
+        ),
+        ("biz_location", "urn:epc:id:sgln:893012345.01.0", ".bizLocation.id"),
+    ],
+)
+def test_invalid_epc_urns_are_errors_with_their_path(field, value, path):
+    from tracelib.epcis import lint
+    from tracelib.epcis.models import ObjectEvent
+
+    event = ObjectEvent.create("2026-11-26T06:30:00+07:00", **{field: value})
+    found = [f for f in lint(event) if f.code == "EPCIS_INVALID_EPC"]
+    assert len(found) == 1
+    assert found[0].severity == "error"
+    assert found[0].path.startswith("$" + path)
+
+
+def test_valid_epc_urns_raise_no_identifier_finding():
+    from tracelib.epcis import lint
+    from tracelib.epcis.models import ObjectEvent
+
+    event = ObjectEvent.create(
+        "2026-11-26T06:30:00+07:00",
+        epcs=["urn:epc:id:sscc:893012345.30000001"],
+        quantities=[("urn:epc:class:lgtin:893012345.1101.CV2611A", 200)],
+        biz_location="urn:epc:id:sgln:893012345.002.0",
+    )
+    assert [f for f in lint(event) if f.code == "EPCIS_INVALID_EPC"] == []

@@ -107,6 +107,11 @@ FINDING_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType(
             "childEPCs nor childQuantityList.",
         ),
         "EPCIS_DUPLICATE_EPC": ("warning", "The same identifier twice in one EPC list."),
+        "EPCIS_INVALID_EPC": (
+            "error",
+            "An urn:epc: identifier (EPC, EPC class, parent, location or party) that the "
+            "Tag Data Standard does not allow (wrong partition, digits, check characters...).",
+        ),
         "EPCIS_RECORD_BEFORE_EVENT": ("warning", "recordTime is earlier than eventTime."),
         "EPCIS_DECLARATION_BEFORE_EVENT": (
             "warning",

@@ -87,6 +87,7 @@ def _rules(event: EpcisEvent, syntax: Syntax | None) -> Iterator[Hit]:
     yield from _offset(event)
     yield from _vocabulary(event, syntax)
     yield from _structure(event, syntax)
+    yield from _identifiers(event)
     yield from _times(event)
     yield from _sensors(event)
 
@@ -273,6 +274,60 @@ def _structure(event: EpcisEvent, syntax: Syntax | None) -> Iterator[Hit]:
             if epc in seen:
                 yield ("EPCIS_DUPLICATE_EPC", f".{alias}[{j}]", f"{epc!r} is already in {alias}")
             seen.add(epc)
+
+
+# -- identifiers ---------------------------------------------------------------------------
+
+_QUANTITY_LISTS = (
+    ("quantity_list", "quantityList"),
+    ("child_quantity_list", "childQuantityList"),
+    ("input_quantity_list", "inputQuantityList"),
+    ("output_quantity_list", "outputQuantityList"),
+)
+
+
+def _epc_problem(value: object) -> str | None:
+    """Why an ``urn:epc:`` value is not a valid EPC URN (``None`` when valid or not a URN)."""
+    if not isinstance(value, str) or not value.startswith("urn:epc:"):
+        return None
+    from ..errors import Gs1Error
+    from ..gs1.epc import from_urn
+
+    try:
+        from_urn(value)
+    except Gs1Error as exc:
+        return f"{exc.code}: {exc.message}"
+    return None
+
+
+def _identifiers(event: EpcisEvent) -> Iterator[Hit]:
+    """EPC URNs (instances, classes, parents, locations, parties) decoded with tracelib.gs1."""
+    places: list[tuple[str, object]] = []
+    for name, alias in _EPC_LISTS:
+        places += [(f".{alias}[{j}]", v) for j, v in enumerate(getattr(event, name, ()))]
+    for name, alias in _QUANTITY_LISTS:
+        places += [
+            (f".{alias}[{j}].epcClass", q.epc_class) for j, q in enumerate(getattr(event, name, ()))
+        ]
+    parent = getattr(event, "parent_id", None)
+    if parent is not None:
+        places.append((".parentID", parent))
+    for attr, alias in (("read_point", "readPoint"), ("biz_location", "bizLocation")):
+        where = getattr(event, attr, None)
+        if where is not None:
+            places.append((f".{alias}.id", where.id))
+    for attr, alias, member in (
+        ("source_list", "sourceList", "source"),
+        ("destination_list", "destinationList", "destination"),
+    ):
+        places += [
+            (f".{alias}[{j}].{member}", item.value)
+            for j, item in enumerate(getattr(event, attr, ()))
+        ]
+    for path, value in places:
+        problem = _epc_problem(value)
+        if problem is not None:
+            yield ("EPCIS_INVALID_EPC", path, f"{value!r} is not a valid EPC URN ({problem})")
 
 
 # -- times ---------------------------------------------------------------------------------
