@@ -18,9 +18,18 @@ the code (``RECORDS_DELETED`` -> ``records-deleted/``), holding:
   text is not part of the stable API).
 
 Everything is deterministic: Ed25519 keys from fixed seeds (Ed25519 signatures are
-deterministic), fixed times and salts, JCS bytes. ``README.md`` there lists the vectors.
-Codes that the verifier cannot emit yet (X.509 and RFC 3161 checks) have no vector; the
-README names them.
+deterministic; ES256 uses RFC 6979 nonces), fixed times and salts, JCS bytes; the X.509
+certificates have fixed P-256 keys, serials and validity and RFC 6979 signatures.
+``README.md`` there lists the vectors.
+
+RFC 3161 vectors use one token that OpenSSL's TSA (``openssl ts -reply``, a throwaway P-256
+TSA under a self-signed root, the ``Tsa`` helper of ``tests/signing/test_timestamps.py``)
+made once over the base chain's checkpoint of size 5; its DER and the TSA root are committed
+below (``TSA_ROOT``, ``TSA_TOKEN``) since ECDSA signatures and ``genTime`` are not
+reproducible. The generator re-verifies the token against the base chain before writing
+and stops if the base chain changed: then stamp ``checkpoint_message`` of the new
+checkpoint again with that helper and replace both constants. Needs the ``tsa`` extra
+(``rfc3161-client``).
 """
 
 from __future__ import annotations
@@ -34,7 +43,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.x509.oid import NameOID
 
 from tracelib.signing.canonical import b64url_encode, canonicalize
 from tracelib.signing.chain import Chain
@@ -46,6 +58,7 @@ from tracelib.signing.merkle import leaf_hash
 from tracelib.signing.records import PAYLOAD_TYPE, Envelope, Record
 from tracelib.signing.report import CODES
 from tracelib.signing.signers import SoftwareSigner
+from tracelib.signing.timestamps import TimestampToken, checkpoint_message
 from tracelib.signing.trust import TrustBundle, TrustedKey
 from tracelib.signing.verify import VerifyPolicy, verify
 from tracelib.signing.witness import WitnessPolicy, WitnessSigner
@@ -55,13 +68,12 @@ ORIGIN = "trace.example.vn/lot/08930000000012/VEC1"
 JSONLD = 'application/ld+json; profile="https://ref.gs1.org/standards/epcis"'
 NOW = "2026-06-01T00:00:00Z"
 BASE = dt.datetime(2026, 5, 14, 8, 0, tzinfo=dt.timezone.utc)
-#: Codes the verifier does not emit yet (no vector): X.509 paths and RFC 3161 tokens.
-PENDING = (
-    "CERT_CHAIN_INVALID",
-    "SIGNED_AFTER_REVOCATION",
-    "TIMESTAMP_IMPRINT_MISMATCH",
-    "TIMESTAMP_UNPARSEABLE",
-)
+#: Codes the verifier does not emit yet (no vector).
+PENDING: tuple[str, ...] = ()
+#: ``now`` of the RFC 3161 vectors (after the token's genTime, 2026-12-01T14:33:36Z).
+NOW_TSA = "2026-12-15T00:00:00Z"
+#: Codes whose vectors need the ``tsa`` extra (``rfc3161-client``) to verify as recorded.
+NEEDS_TSA = ("SIGNED_AFTER_REVOCATION", "TIMESTAMP_IMPRINT_MISMATCH", "TIMESTAMP_UNPARSEABLE")
 
 
 def _key(seed: int) -> ed25519.Ed25519PrivateKey:
@@ -80,6 +92,34 @@ WITNESSES = tuple(
     WitnessSigner.from_private_key(_key(0x40 + i), f"witness.example.vn/w{i}") for i in (1, 2, 3)
 )
 TRUST = TrustBundle.from_signers([FARM, PROC, SUPPLIER])
+#: The self-signed root of the TSA that made ``TSA_TOKEN`` (DER).
+TSA_ROOT = base64.b64decode(
+    "MIIBlTCCATugAwIBAgIUZRCZrAJBupewmFhZd0X4WF8TX1IwCgYIKoZIzj0EAwIwGDEWMBQGA1UEAwwNVGVzdCBU"
+    "U0EgUm9vdDAeFw0yNjEyMDExNDMzMzVaFw0zNjExMjgxNDMzMzVaMBgxFjAUBgNVBAMMDVRlc3QgVFNBIFJvb3Qw"
+    "WTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAT41RwGRL9KxbwZgOgO2jUew1dvJpeAX1DVH7BZT5LKtH8SiSM9yj0Z"
+    "DvOtN+uUiy6QCqpHz4655+thWoiSirk7o2MwYTAdBgNVHQ4EFgQUu+gCkC3fDdW0skRlYwB2OrLQaj0wHwYDVR0j"
+    "BBgwFoAUu+gCkC3fDdW0skRlYwB2OrLQaj0wDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwCgYIKoZI"
+    "zj0EAwIDSAAwRQIhAN+IZMGyb1ecMZX2pBVgHza6ey0LpcKS56nrRpPR/7CuAiA8W0QCMZoYXq8nFcZbARM5GLcC"
+    "oazBSiJ0XKFH6LQ+8g=="
+)
+#: An RFC 3161 ``TimeStampResp`` (DER) over the base chain's checkpoint of size 5.
+TSA_TOKEN = base64.b64decode(
+    "MIIDnDADAgEAMIIDkwYJKoZIhvcNAQcCoIIDhDCCA4ACAQMxDzANBglghkgBZQMEAgEFADB2BgsqhkiG9w0BCRAB"
+    "BKBnBGUwYwIBAQYEKgMEATAxMA0GCWCGSAFlAwQCAQUABCDLkTZz6veYEpK5zZSDifl0Ay8QzSMDoNs3/2MVpTd5"
+    "2QIBAhgPMjAyNjEyMDExNDMzMzVaMAMCAQEBAf8CCQDOlj8UVxgOQqCCAakwggGlMIIBS6ADAgECAhQ5WgaWyNc1"
+    "jWA/Fw3FoNAKsygjpjAKBggqhkjOPQQDAjAYMRYwFAYDVQQDDA1UZXN0IFRTQSBSb290MB4XDTI2MTIwMTE0MzMz"
+    "NVoXDTI3MTIwMTE0MzMzNVowEzERMA8GA1UEAwwIVGVzdCBUU0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQK"
+    "0A4rqBSHpnWd9V2xwycybz1pZiBEtsIK8RlZRl0OQLkSMW1g47DznjmQAkIHxsFJCxKmuZQNIPWIkGWGkOqHo3gw"
+    "djAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDAWBgNVHSUBAf8EDDAKBggrBgEFBQcDCDAdBgNVHQ4EFgQU"
+    "6mgX6uVCN103dhR1CZmbB49p9mAwHwYDVR0jBBgwFoAUu+gCkC3fDdW0skRlYwB2OrLQaj0wCgYIKoZIzj0EAwID"
+    "SAAwRQIgPyWxJAsSg29tObwhaJHRbZLseO6+YiGB7YBwvM7EFEECIQDhNxwzoe5rDrHTPaX8/rExBQNZkqKG4anU"
+    "GevOoqzI5jGCAUMwggE/AgEBMDAwGDEWMBQGA1UEAwwNVGVzdCBUU0EgUm9vdAIUOVoGlsjXNY1gPxcNxaDQCrMo"
+    "I6YwDQYJYIZIAWUDBAIBBQCggaQwGgYJKoZIhvcNAQkDMQ0GCyqGSIb3DQEJEAEEMBwGCSqGSIb3DQEJBTEPFw0y"
+    "NjEyMDExNDMzMzVaMC8GCSqGSIb3DQEJBDEiBCCTHoj0vMPp6/vfVQYCR47UGp3j4OQk+5UQBiH8mqMKjTA3Bgsq"
+    "hkiG9w0BCRACLzEoMCYwJDAiBCA4yuzpMSM0Jqqgv3z+5rCtIGPfQ/CBhhdEI6Owmvz9MTAKBggqhkjOPQQDAgRG"
+    "MEQCIAw0YcrOQ9xr77dwLirWHSvTn6gSdzGv5SOKlY17PJyQAiBYAT/SLi8tBIy2imjMqGCRXuBiWsVFB1HJUwhq"
+    "8nUyBQ=="
+)
 
 
 def iat(minutes: float) -> str:
@@ -111,6 +151,47 @@ def base_chain() -> Chain:
     lot.accept(signer=PROC, iat=iat(3))
     lot.append(event(4), payload_type=JSONLD, signer=PROC, iat=iat(4))
     return lot
+
+
+def _ec_key(seed: int) -> ec.EllipticCurvePrivateKey:
+    """A P-256 key whose private scalar is the seed byte repeated 31 times."""
+    return ec.derive_private_key(int.from_bytes(bytes([seed]) * 31, "big"), ec.SECP256R1())
+
+
+def _cert(
+    subject: str,
+    key: ec.EllipticCurvePublicKey,
+    issuer: str,
+    ca: ec.EllipticCurvePrivateKey,
+    serial: int,
+) -> bytes:
+    """A DER certificate signed by ``ca`` (RFC 6979 ECDSA: deterministic), valid 2026."""
+    is_ca = subject == issuer
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+        .public_key(key)
+        .serial_number(serial)
+        .not_valid_before(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+        .not_valid_after(dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc))
+        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), True)
+        .add_extension(
+            x509.KeyUsage(not is_ca, False, False, False, False, is_ca, is_ca, False, False), True
+        )
+    )
+    signed = builder.sign(ca, hashes.SHA256(), ecdsa_deterministic=True)
+    return signed.public_bytes(serialization.Encoding.DER)
+
+
+def checked_token() -> str:
+    """``TSA_TOKEN`` as b64url, after checking it still verifies over the base chain."""
+    ref = base_chain().ref()
+    message = checkpoint_message(Checkpoint(ORIGIN, ref.size, ref.root))
+    token = TimestampToken.parse(TSA_TOKEN)
+    if token.verify(message, [TSA_ROOT]) != "2026-12-01T14:33:36Z":
+        raise SystemExit("TSA_TOKEN has another genTime: update NOW_TSA and the README")
+    return b64url_encode(TSA_TOKEN)
 
 
 # --- editing bundles the way an attacker holding them would -----------------------------
@@ -182,6 +263,7 @@ class Case:
     countersign_handovers: bool = False
     witnesses: WitnessPolicy | None = None
     strict: bool = True
+    now: str = NOW
 
 
 def _edit_last(description: str, code: str, by: SoftwareSigner, **changes: Any) -> Case:
@@ -214,6 +296,28 @@ def cases() -> list[Case]:
     b["records"].append(after.envelope.to_json())
     b["payloads"][b64url_encode(after.id)] = b64url_encode(event(2))
     add(Case("APPEND_AFTER_SEAL", "the farm appends record 2 after its seal (record 1)", dump(b)))
+
+    certified = SoftwareSigner.from_private_key(_ec_key(0x23), actor=PROC.actor, alg="ES256")
+    leaf = _cert("Processor", _ec_key(0x23).public_key(), "Vector CA", _ec_key(0x51), 2)
+    pinned = _cert("Vector CA", _ec_key(0x52).public_key(), "Vector CA", _ec_key(0x52), 1)
+    x509_lot = Chain.create(ORIGIN, signer=FARM)
+    x509_lot.append(event(0), payload_type=JSONLD, signer=FARM, iat=iat(0))
+    x509_lot.handover(to_actor=PROC.actor, to_kid=certified.kid, signer=FARM, iat=iat(1))
+    x509_lot.accept(signer=certified, iat=iat(2))
+    x509_lot.append(event(3), payload_type=JSONLD, signer=certified, iat=iat(3))
+    pki_trust = TrustBundle(
+        (TrustedKey.from_signer(FARM), TrustedKey.from_certificate(PROC.actor, (leaf,), "ES256")),
+        ca_roots=(pinned,),
+    )
+    add(
+        Case(
+            "CERT_CHAIN_INVALID",
+            "the processor signs with an X.509-certified P-256 key (ES256) whose certificate "
+            "is issued by a CA other than the pinned root",
+            x509_lot.bundle(),
+            trust=pki_trust,
+        )
+    )
 
     b = obj(clean)
     b["checkpoints"].append(SignedHead.sign(Checkpoint(ORIGIN, 2, bytes(32)), FARM).note())
@@ -469,6 +573,43 @@ def cases() -> list[Case]:
         )
     )
 
+    token = checked_token()
+    stamped = TRUST.with_roots(tsa_roots=[TSA_ROOT])
+    b = obj(clean)
+    b["timestamps"] = [{"checkpoint": 5, "token": token}]
+    add(
+        Case(
+            "SIGNED_AFTER_REVOCATION",
+            "the processor's key is superseded from 2026-09-01; an RFC 3161 token over "
+            "checkpoint 5 anchors records 3 and 4 at 2026-12-01, after that",
+            dump(b),
+            trust=stamped.revoke(PROC.kid, reason="superseded", effective="2026-09-01T00:00:00Z"),
+            now=NOW_TSA,
+        )
+    )
+
+    b["timestamps"] = [{"checkpoint": 4, "token": token}]
+    add(
+        Case(
+            "TIMESTAMP_IMPRINT_MISMATCH",
+            "the bundle claims the token over checkpoint 5 is over checkpoint 4",
+            dump(b),
+            trust=stamped,
+            now=NOW_TSA,
+        )
+    )
+
+    b["timestamps"] = [{"checkpoint": 5, "token": b64url_encode(TSA_TOKEN[:200])}]
+    add(
+        Case(
+            "TIMESTAMP_UNPARSEABLE",
+            "the token is cut after 200 bytes (the verifier falls back to no anchor)",
+            dump(b),
+            trust=stamped,
+            now=NOW_TSA,
+        )
+    )
+
     policy = WitnessPolicy.k_of_n([w.key() for w in WITNESSES], 2, max_age=86400)
     cosigned = WITNESSES[0].cosign_note(lot.head(PROC).note(), int(BASE.timestamp()) + 600)
     add(
@@ -492,7 +633,7 @@ def cases() -> list[Case]:
             dump(b),
         )
     )
-    return out
+    return sorted(out, key=lambda case: case.code)
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -514,7 +655,7 @@ def report_json(case: Case) -> dict[str, Any]:
         evidence=case.evidence,
         policy=_policy(case),
         strict=case.strict,
-        now=NOW,
+        now=case.now,
     )
     data = report.to_json()
     for finding in data["findings"]:
@@ -531,7 +672,7 @@ def case_json(case: Case) -> dict[str, Any]:
     return {
         "code": case.code,
         "description": case.description,
-        "now": NOW,
+        "now": case.now,
         "strict": case.strict,
         "policy": policy,
         "evidence": case.evidence,
@@ -572,10 +713,16 @@ def _readme(all_cases: list[Case]) -> bytes:
         )
     lines += [
         "",
-        "No vector yet (the verifier does not emit them until X.509 and RFC 3161 checks",
-        "land): " + ", ".join(f"`{c}`" for c in PENDING) + ".",
-        "",
+        "The X.509 vector is a 4-record chain (farm event, handover, accept, event) whose",
+        "processor signs ES256 with a P-256 key (private scalar 0x23 repeated 31 times),",
+        "certified by CA key 0x51 while the trust bundle pins CA key 0x52 (RFC 6979 ECDSA,",
+        "so every byte is reproducible). The RFC 3161 vectors (`" + "`, `".join(NEEDS_TSA) + "`)",
+        "carry one OpenSSL TSA token over checkpoint 5 of the base chain (genTime",
+        f"2026-12-01T14:33:36Z, `now` {NOW_TSA}); reading it needs `rfc3161-client`.",
     ]
+    if PENDING:
+        lines.append("No vector yet: " + ", ".join(f"`{c}`" for c in PENDING) + ".")
+    lines.append("")
     return "\n".join(lines).encode()
 
 

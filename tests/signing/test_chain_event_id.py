@@ -142,3 +142,30 @@ def test_auto_event_ids_always_verify(minute: int, step: str) -> None:
     lot.append(ev, signer=FARM)
     assert lot.records[0].header.event_id == lot.records[1].header.event_id == ev.hash_id()
     assert verify(lot.bundle(), trust=TRUST).errors == ()
+
+
+def test_event_id_memo_is_keyed_by_the_exact_bytes() -> None:
+    from tracelib.signing import _chain_event
+
+    data = canonicalize(
+        {
+            "type": "ObjectEvent",
+            "action": "OBSERVE",
+            "eventTime": "2026-05-14T08:00:00+07:00",
+            "eventTimeZoneOffset": "+07:00",
+            "bizStep": "shipping",
+        }
+    )
+    _chain_event.clear_event_ids()
+    fresh = _chain_event.event_id_of(data)
+    assert fresh is not None
+    assert fresh.endswith("?ver=CBV2.0")
+    assert len(_chain_event._MEMO) == 1
+    assert _chain_event.event_id_of(data) == fresh  # served by the memo
+    other = data.replace(b"shipping", b"receiving")
+    assert _chain_event.event_id_of(other) not in (None, fresh)  # other bytes: recomputed
+    assert _chain_event.event_id_of(data, fresh.replace("2.0", "2.1")) != fresh  # per version
+    assert _chain_event.event_id_of(b"not an event") is None
+    _chain_event.clear_event_ids()
+    assert _chain_event._MEMO == {}
+    assert _chain_event.event_id_of(data) == fresh

@@ -6,10 +6,18 @@ its ``eventId`` is then that event's CBV hash ID (``event.hash_id()``), with the
 taken from the ``?ver=`` suffix when one is checked. An event *model* given as a payload is
 written once as JCS bytes of its JSON-LD rendition (the bytes that are then signed, stored
 and handed out).
+
+Reading a payload into models and hashing it costs more than an Ed25519 signature, so the
+answers of :func:`event_id_of` are memoised by the SHA-256 digest of the payload bytes and the
+CBV version (bounded; the same bytes always give the same answer): a payload is parsed once
+per process, however many records, bundles and verifications carry it.
+:func:`clear_event_ids` empties the memo (benchmarks measure cold verifications with it).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
 from typing import Any
 
@@ -19,6 +27,7 @@ from .canonical import canonicalize, parse_json
 __all__ = [
     "EPCIS_JSONLD",
     "EPCIS_XML",
+    "clear_event_ids",
     "event_id_of",
     "event_payload",
     "looks_epcis",
@@ -40,6 +49,17 @@ _EPCIS_TYPES = frozenset(
 )
 
 
+#: Memoised answers of :func:`event_id_of`: ``{(SHA-256 of the payload, CBV version): id}``.
+_MEMO: dict[tuple[bytes, str], str | None] = {}
+#: The memo is emptied when it reaches this many entries (about 0.5 MB).
+_MEMO_LIMIT = 4096
+
+
+def clear_event_ids() -> None:
+    """Forget every memoised eventId (see the module docstring)."""
+    _MEMO.clear()
+
+
 def looks_epcis(payload_type: str | None) -> bool:
     """Whether a media type may carry an EPCIS document or event (parameters ignored)."""
     if not isinstance(payload_type, str):
@@ -47,6 +67,7 @@ def looks_epcis(payload_type: str | None) -> bool:
     return payload_type.split(";", 1)[0].strip().lower() in _EPCIS_TYPES
 
 
+@functools.cache
 def _event_class() -> type:
     models: Any = importlib.import_module("tracelib.epcis.models")
     return models.EpcisEvent  # type: ignore[no-any-return]
@@ -83,6 +104,21 @@ def event_id_of(payload: bytes, like: str | None = None) -> str | None:
         ``ni:///sha-256;…?ver=CBV2.0`` (or ``CBV2.1``), or ``None`` when the bytes are not
         one EPCIS event.
     """
+    version = _version(like)
+    key = (hashlib.sha256(payload).digest(), version)
+    if key in _MEMO:
+        return _MEMO[key]
+    try:
+        found = _compute(payload, version)
+    except RecursionError:  # depends on the caller's stack: not memoised
+        return None
+    if len(_MEMO) >= _MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[key] = found
+    return found
+
+
+def _compute(payload: bytes, version: str) -> str | None:
     epcis: Any = importlib.import_module("tracelib.epcis")
     try:
         parsed = epcis.parse(payload)
@@ -93,8 +129,8 @@ def event_id_of(payload: bytes, like: str | None = None) -> str | None:
         )
         if len(events) != 1:
             return None
-        return str(events[0].hash_id(cbv_version=_version(like)))
-    except (TracelibError, ValueError, TypeError, RecursionError):
+        return str(events[0].hash_id(cbv_version=version))
+    except (TracelibError, ValueError, TypeError):
         return None
 
 
