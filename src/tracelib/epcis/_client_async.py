@@ -19,14 +19,17 @@ from ._client_query import EventQuery
 from ._client_results import NamedQuery, QueryPage, Schedule, ServerInfo, Subscription
 from ._client_retry import PollPolicy, RetryPolicy
 from ._client_sync import connection_error, events_url, make_core, next_page, to_response
+from ._client_ws_async import AsyncWsMixin
 
 __all__ = ["AsyncEpcisClient"]
 
 T = TypeVar("T")
 
 
-class AsyncEpcisClient:
+class AsyncEpcisClient(AsyncWsMixin):
     """Asynchronous EPCIS 2.0 client over ``httpx.AsyncClient`` (same API, awaited).
+
+    WebSocket query subscriptions: :meth:`subscribe_ws` (from ``AsyncWsMixin``).
 
     Args:
         base_url: The EPCIS root URL.

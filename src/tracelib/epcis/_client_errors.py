@@ -23,7 +23,12 @@
         │   └── EpcisServerError                5xx
         │       └── EpcisNotImplementedError    501
         ├── CaptureFailedError           a capture job finished with ``success: false``
-        └── CaptureTimeoutError          a capture job still ran when polling gave up
+        ├── CaptureTimeoutError          a capture job still ran when polling gave up
+        └── EpcisWebSocketError          WebSocket subscriptions (``_client_ws_errors``):
+            ├── EpcisWsHandshakeError           EPCIS_WS_HANDSHAKE_FAILED
+            ├── EpcisWsProtocolError            EPCIS_WS_PROTOCOL
+            ├── EpcisWsMessageTooLargeError     EPCIS_WS_MESSAGE_TOO_LARGE
+            └── EpcisWsClosedError              EPCIS_WS_CLOSED
 
 None of them is a ``ValueError``: they describe the server's answer, not bad input (bad
 input to the builders raises :class:`tracelib.errors.EpcisError`).

@@ -18,6 +18,7 @@ from ._client_http import Flow, Negotiation, Request, Response, Sleep
 from ._client_query import EventQuery
 from ._client_results import NamedQuery, QueryPage, Schedule, ServerInfo, Subscription
 from ._client_retry import PollPolicy, RetryPolicy
+from ._client_ws_sync import SyncWsMixin
 
 __all__ = ["EpcisClient", "connection_error", "events_url", "make_core", "next_page", "to_response"]
 
@@ -114,8 +115,10 @@ def make_core(
     )
 
 
-class EpcisClient:
+class EpcisClient(SyncWsMixin):
     """Synchronous EPCIS 2.0 client over ``httpx.Client``.
+
+    WebSocket query subscriptions: :meth:`subscribe_ws` (from ``SyncWsMixin``).
 
     Args:
         base_url: The EPCIS root URL (``https://host/epcis``).

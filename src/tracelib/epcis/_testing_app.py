@@ -30,6 +30,7 @@ from ._testing_base import (
 from ._testing_capture import CaptureMixin
 from ._testing_query import _RESOURCE_PARAM, QueryMixin
 from ._testing_store import EventStore
+from ._testing_ws import WsHub, WsMixin, WsOptions
 
 __all__ = ["SUPPORTED_VERSION", "EpcisApp"]
 
@@ -52,7 +53,7 @@ def _version(text: str) -> tuple[int, ...] | None:
     return tuple(numbers + [0] * (3 - len(numbers)))
 
 
-class EpcisApp(CaptureMixin, QueryMixin):
+class EpcisApp(CaptureMixin, QueryMixin, WsMixin):
     """The EPCIS 2.0 REST subset the client uses, over an :class:`EventStore`.
 
     Args:
@@ -74,6 +75,7 @@ class EpcisApp(CaptureMixin, QueryMixin):
         fail_rate: Fraction of requests answered 503 at random (``seed`` makes it repeatable).
         latency: Seconds added to every answer.
         seed: Seed of the random failures.
+        websocket: WebSocket options (fragmentation, limits) of query subscriptions.
     """
 
     __slots__ = (
@@ -85,6 +87,7 @@ class EpcisApp(CaptureMixin, QueryMixin):
         "_random",
         "_requests",
         "_tokens",
+        "_ws",
         "base_path",
         "basic_users",
         "bearer_tokens",
@@ -104,6 +107,7 @@ class EpcisApp(CaptureMixin, QueryMixin):
         "token_lifetime",
         "token_requests",
         "token_ttl",
+        "ws_options",
     )
 
     def __init__(
@@ -127,6 +131,7 @@ class EpcisApp(CaptureMixin, QueryMixin):
         fail_rate: float = 0.0,
         latency: float = 0.0,
         seed: int | None = None,
+        websocket: WsOptions | None = None,
     ) -> None:
         from ._testing_http import post_loopback
 
@@ -157,6 +162,8 @@ class EpcisApp(CaptureMixin, QueryMixin):
         self._faults: list[tuple[Fault, int]] = []
         self._requests: list[RecordedRequest] = []
         self._issued: dict[str, float] = {}
+        self._ws = WsHub()
+        self.ws_options = websocket or WsOptions()
 
     # ---- test controls -----------------------------------------------------------------------
 
@@ -261,7 +268,14 @@ class EpcisApp(CaptureMixin, QueryMixin):
             ("GS1-CBV-Version", SUPPORTED_VERSION),
             *answer.headers,
         )
-        return AppResponse(answer.status, versioned, answer.body, delay=delay, drop=answer.drop)
+        return AppResponse(
+            answer.status,
+            versioned,
+            answer.body,
+            delay=delay,
+            drop=answer.drop,
+            upgrade=answer.upgrade,
+        )
 
     def _unauthorised(self, headers: Mapping[str, str]) -> AppResponse | None:
         if not (self.basic_users or self.bearer_tokens or self.oauth_clients):
@@ -434,6 +448,11 @@ class EpcisApp(CaptureMixin, QueryMixin):
                 return self._get_query(segments[1])
             if n == 2 and method == "DELETE":
                 return self._delete_query(segments[1])
+            upgrade = "websocket" in headers.get("upgrade", "").lower()
+            if n == 3 and segments[2] in ("events", "subscriptions") and upgrade:
+                if method != "GET":
+                    return _not_allowed("OPTIONS, GET")
+                return self._ws_upgrade(segments[1], query, dict(headers))
             if n == 3 and segments[2] == "events" and method == "GET":
                 return self._query_events(segments[1], path, query, headers, origin)
             if n == 3 and segments[2] == "subscriptions":

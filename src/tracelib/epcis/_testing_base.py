@@ -125,6 +125,7 @@ class AppResponse:
         body: The body.
         delay: Seconds to wait before writing.
         drop: Close the connection instead of answering.
+        upgrade: For a ``101``: the WebSocket subscriber the HTTP layer serves next.
 
     Examples:
         >>> AppResponse(204).body
@@ -136,6 +137,7 @@ class AppResponse:
     body: bytes = b""
     delay: float = 0.0
     drop: bool = False
+    upgrade: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +307,16 @@ class AppState:
 
     def _on_captured(self, events: list[tuple[dict[str, Any], dict[str, str]]]) -> None:
         """Called with newly stored events (stream subscriptions implement it)."""
+
+    def _ws_on_captured(self, events: list[tuple[dict[str, Any], dict[str, str]]]) -> None:
+        """Newly stored events, for WebSocket stream subscribers (``_testing_ws``)."""
+
+    def _ws_trigger(self) -> int:
+        """Run the scheduled WebSocket subscriptions; how many messages were pushed."""
+        return 0
+
+    def _ws_query_deleted(self, name: str) -> None:
+        """A named query was deleted: close its WebSocket subscribers."""
 
     def now_iso(self) -> str:
         """The server clock as RFC 3339 UTC.

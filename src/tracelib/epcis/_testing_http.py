@@ -271,6 +271,16 @@ class AppHandler(QuietHandler):
         if answer.drop:
             self.close_connection = True
             return
+        if answer.status == 101 and answer.upgrade is not None:
+            from ._testing_ws import serve_websocket
+
+            self.send_response(101)
+            for name, value in answer.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            self.close_connection = True
+            serve_websocket(self.connection, answer.upgrade, owner.app.ws_options)
+            return
         self.write(answer.status, answer.headers, answer.body)
 
     def do_GET(self) -> None:

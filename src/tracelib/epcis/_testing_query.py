@@ -303,6 +303,7 @@ class QueryMixin(AppState):
     def _delete_query(self, name: str) -> AppResponse:
         if not self.store.delete_query(name):
             return problem_response(404, "NoSuchNameException", "No such query", name)
+        self._ws_query_deleted(name)
         return AppResponse(204)
 
     def _query_events(
@@ -443,12 +444,14 @@ class QueryMixin(AppState):
             ]
             if matched:
                 self._deliver(sub, matched)
+        self._ws_on_captured(events)
 
     def trigger_subscriptions(self) -> list[Delivery]:
         """Run every scheduled subscription now (the schedule itself is not kept by this fake).
 
         Each one gets the events recorded since its last run (``initialRecordTime`` first),
-        or an empty document when ``reportIfEmpty`` is true.
+        or an empty document when ``reportIfEmpty`` is true. Scheduled WebSocket subscribers
+        get the same as a message (not counted in the returned webhook deliveries).
 
         Returns:
             The deliveries made.
@@ -476,4 +479,5 @@ class QueryMixin(AppState):
                     made.append(self._deliver(sub, matched))
                 sub["minRecordTime"] = run_at
                 self.store.put_subscription(sub["subscriptionID"], sub["queryName"], sub)
+            self._ws_trigger()
         return made

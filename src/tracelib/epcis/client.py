@@ -10,6 +10,11 @@ flows; :class:`EpcisClient` (``httpx.Client``) and :class:`AsyncEpcisClient`
 such as ``httpx.MockTransport``) to replace the network; :mod:`tracelib.epcis.testing`
 runs a real loopback EPCIS server for tests.
 
+WebSocket query subscriptions (RFC 6455, implemented here without a dependency):
+:meth:`EpcisClient.subscribe_ws` returns a :class:`WsSubscription` (iterate it for one
+:class:`QueryPage` per ``EPCISQueryDocument`` message); :class:`AsyncEpcisClient` has the
+awaited twin, :class:`AsyncWsSubscription`.
+
 Examples:
     The query builder emits the documented parameter names:
 
@@ -82,11 +87,21 @@ from ._client_webhook import (
     verify_webhook,
     verify_webhook_signature,
 )
+from ._client_ws_async import AsyncWsSubscription
+from ._client_ws_errors import (
+    EpcisWebSocketError,
+    EpcisWsClosedError,
+    EpcisWsHandshakeError,
+    EpcisWsMessageTooLargeError,
+    EpcisWsProtocolError,
+)
+from ._client_ws_sync import WsSubscription
 
 __all__ = [
     "HMAC_SHA256",
     "RESOURCES",
     "AsyncEpcisClient",
+    "AsyncWsSubscription",
     "Auth",
     "BasicAuth",
     "BearerAuth",
@@ -116,6 +131,11 @@ __all__ = [
     "EpcisUnauthorizedError",
     "EpcisUnsupportedMediaTypeError",
     "EpcisUriTooLongError",
+    "EpcisWebSocketError",
+    "EpcisWsClosedError",
+    "EpcisWsHandshakeError",
+    "EpcisWsMessageTooLargeError",
+    "EpcisWsProtocolError",
     "EventQuery",
     "Flow",
     "HmacSha256Signature",
@@ -138,6 +158,7 @@ __all__ = [
     "Step",
     "Subscription",
     "WebhookSignatureError",
+    "WsSubscription",
     "error_for_response",
     "is_valid_webhook_signature",
     "members",

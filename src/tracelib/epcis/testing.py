@@ -14,6 +14,11 @@
 * named queries and subscriptions (stream subscriptions deliver on capture; scheduled ones
   on :meth:`EpcisTestServer.trigger_subscriptions`), webhooks signed with ``GS1-Signature``
   (HMAC-SHA-256 by default), delivered to loopback URLs only (:class:`WebhookReceiver`);
+* WebSocket subscriptions (RFC 6455): ``GET /queries/{name}/events`` (or
+  ``/subscriptions``) with ``Upgrade: websocket`` and ``stream=true`` or a schedule in the
+  query string; one ``EPCISQueryDocument`` per message, pings, the closing handshake,
+  fragmentation on demand (:class:`WsOptions`); :attr:`EpcisTestServer.websockets` lists the
+  connected subscribers (:class:`WsPeer`: ``sent``, ``pongs``, ``ping()``, ``close()``);
 * RFC 7807 problems for every error, version negotiation (EPCIS/CBV 2.0.0; 406 otherwise),
   Basic, bearer and OAuth2 client-credentials authentication (``POST /oauth/token``),
   fault injection (:class:`Fault`: statuses, ``Retry-After``, delays, dropped connections).
@@ -49,6 +54,7 @@ from ._testing_app import SUPPORTED_VERSION, EpcisApp
 from ._testing_base import AppResponse, CaptureErrorMode, Delivery, Fault, RecordedRequest
 from ._testing_http import AppHandler, LoopbackServer, ReceivedWebhook, WebhookReceiver
 from ._testing_store import EventStore
+from ._testing_ws import WsOptions, WsPeer
 
 __all__ = [
     "SUPPORTED_VERSION",
@@ -61,6 +67,8 @@ __all__ = [
     "ReceivedWebhook",
     "RecordedRequest",
     "WebhookReceiver",
+    "WsOptions",
+    "WsPeer",
 ]
 
 
@@ -87,6 +95,7 @@ class EpcisTestServer(LoopbackServer):
         seed: Seed of the random failures.
         durable: fsync the SQLite file (``synchronous=NORMAL``); off by default, as tests
             only need to survive their own process.
+        websocket: WebSocket options of query subscriptions (:class:`WsOptions`).
 
     Raises:
         InputError: ``EPCIS_TESTING_NOT_LOOPBACK`` (never listens elsewhere).
@@ -125,6 +134,7 @@ class EpcisTestServer(LoopbackServer):
         latency: float = 0.0,
         seed: int | None = None,
         durable: bool = False,
+        websocket: WsOptions | None = None,
     ) -> None:
         super().__init__(AppHandler, port=port)
         self._tmp: str | None = None
@@ -151,6 +161,7 @@ class EpcisTestServer(LoopbackServer):
             fail_rate=fail_rate,
             latency=latency,
             seed=seed,
+            websocket=websocket,
         )
 
     @property
@@ -171,6 +182,7 @@ class EpcisTestServer(LoopbackServer):
             >>> server.start()
             >>> server.close()
         """
+        self.app._ws.close_all(1001, "server shutting down", wait=0.5)
         super().close()
         self.store.close()
         if self._tmp is not None:
@@ -262,6 +274,35 @@ class EpcisTestServer(LoopbackServer):
             []
         """
         return self.app.trigger_subscriptions()
+
+    @property
+    def websockets(self) -> list[WsPeer]:
+        """The WebSocket subscribers still connected (in connection order)."""
+        return self.app._ws.peers
+
+    @property
+    def all_websockets(self) -> list[WsPeer]:
+        """Every WebSocket subscriber so far, closed ones included."""
+        return self.app._ws.all_peers
+
+    def close_websockets(self, code: int = 1000, reason: str = "", *, wait: float = 0.0) -> None:
+        """Close every WebSocket subscription from the server side (closing handshake).
+
+        The server waits ``WsOptions.close_timeout`` for each client's close frame, then drops
+        the connection.
+
+        Args:
+            code: The close status (1000 ends a client's iteration quietly).
+            reason: The reason.
+            wait: Seconds to wait here for the handshakes (0: return at once).
+
+        Examples:
+            >>> with EpcisTestServer() as server:
+            ...     server.close_websockets(1001, "maintenance")
+            ...     server.websockets
+            []
+        """
+        self.app._ws.close_all(code, reason, wait=wait)
 
     def revoke_tokens(self) -> None:
         """Invalidate every issued OAuth2 token (the next request with one gets a 401).
