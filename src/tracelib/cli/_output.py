@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from ..errors import Gs1Error
+from ..errors import Gs1Error, TracelibError
 
 __all__ = [
     "CARET_LIMIT",
     "Outcome",
     "Progress",
     "caret",
+    "error_text",
     "hint",
     "json_line",
     "marks",
@@ -135,6 +136,28 @@ def hint(text: str, err: Gs1Error) -> str | None:
         converted = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
         return converted.strip()
     return _LOOKALIKES.get(ch)
+
+
+def error_text(exc: TracelibError, source: str | None = None) -> str:
+    """One line telling what is wrong and where: ``SOURCE: CODE at WHERE: message``.
+
+    Args:
+        exc: The error; its ``location`` (position, JSON path or XML line) is shown when set.
+        source: The file (or URL) the error is about, or ``None``.
+
+    Returns:
+        The text on a single line (control characters, newlines too, are escaped).
+
+    Examples:
+        >>> from tracelib.errors import EpcisError
+        >>> err = EpcisError("bad action", code="EPCIS_INVALID_VALUE", path="$.action")
+        >>> error_text(err, "harvest.jsonld")
+        'harvest.jsonld: EPCIS_INVALID_VALUE at $.action: bad action'
+    """
+    where = getattr(exc, "location", "")
+    where = f" at {where}" if isinstance(where, str) and where else ""
+    lead = "" if source is None else f"{source}: "
+    return printable(f"{lead}{exc.code}{where}: {exc.message}")
 
 
 def _width(ch: str) -> int:

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from ..errors import EpcisError
 from ._inputs import UsageError, is_tty
-from ._output import Progress, marks, printable, write
+from ._output import Progress, error_text, marks, printable, write
 
 __all__ = ["STREAM_THRESHOLD", "add_parser", "convert_command", "validate_command"]
 
@@ -48,8 +48,16 @@ def add_parser(commands: Any) -> None:
         "epcis",
         help="EPCIS 2.0 documents: validate, convert, hash, capture, query",
         description="EPCIS 2.0 / CBV 2.0 event documents in XML and JSON-LD.",
+        epilog=(
+            "examples:\n"
+            "  tracelib epcis validate --no-schema harvest.jsonld\n"
+            "  tracelib epcis convert harvest.xml -o harvest.jsonld\n"
+            "  tracelib epcis hash harvest.xml\n\n"
+            "exit status: 0 success, 1 invalid input found (or refused), 2 usage error"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    epcis.set_defaults(func=lambda _args: _missing_command(epcis))
+    epcis.set_defaults(func=lambda _args: _missing_command(epcis), command_name="tracelib epcis")
     sub = epcis.add_subparsers(dest="epcis_command", metavar="COMMAND")
     validate = sub.add_parser(
         "validate",
@@ -87,11 +95,21 @@ def add_parser(commands: Any) -> None:
             "event (the document header is then not carried over).\n\n"
             "exit status: 0 converted, 1 the input is not a valid document, 2 usage error"
         ),
-        epilog="examples:\n  tracelib epcis convert harvest.xml harvest.jsonld",
+        epilog=(
+            "examples:\n"
+            "  tracelib epcis convert harvest.xml harvest.jsonld\n"
+            "  tracelib epcis convert harvest.xml -o harvest.jsonld --json\n"
+            "  tracelib epcis convert --to xml big.jsonld -o - | gzip > big.xml.gz"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     convert.add_argument("source", metavar="IN", help="the document to read")
-    convert.add_argument("target", metavar="OUT", help="the file to write (- for stdout)")
+    convert.add_argument(
+        "target", metavar="OUT", nargs="?", help="the file to write (- for stdout); or -o OUT"
+    )
+    convert.add_argument(
+        "-o", "--out", dest="out", metavar="OUT", help="the file to write (- for stdout)"
+    )
     convert.add_argument("--to", choices=("xml", "jsonld"), help="the syntax to write")
     convert.add_argument(
         "--stream",
@@ -104,6 +122,11 @@ def add_parser(commands: Any) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="show a progress bar on stderr (default: when streaming to a terminal)",
+    )
+    convert.add_argument(
+        "--json",
+        action="store_true",
+        help="print the result as one JSON object on stdout (not with OUT -)",
     )
     convert.set_defaults(func=convert_command, command_name="tracelib epcis convert")
     from . import epcis_rest
@@ -200,6 +223,7 @@ def convert_command(args: argparse.Namespace) -> int:
     """
     from ..epcis._codec import sniff_format
 
+    _resolve_target(args)
     source = Path(args.source)
     try:
         size = source.stat().st_size
@@ -218,13 +242,36 @@ def convert_command(args: argparse.Namespace) -> int:
             else:
                 count = _convert_whole(handle.read(), target_format, args.target)
     except EpcisError as exc:
-        where = f" (line {exc.line})" if exc.line else (f" ({exc.path})" if exc.path else "")
-        print(f"{args.source}{where}: {exc.code}: {exc}", file=sys.stderr)
+        name = getattr(args, "command_name", "tracelib epcis convert")
+        print(f"{name}: error: {error_text(exc, args.source)}", file=sys.stderr)
         return 1
     except OSError as exc:
         raise UsageError(f"cannot write {args.target}: {exc.strerror or exc}") from exc
-    print(f"{args.source} → {args.target}: {count} events as {target_format}", file=sys.stderr)
+    if getattr(args, "json", False):
+        record = {
+            "source": args.source,
+            "target": args.target,
+            "format": target_format,
+            "events": count,
+            "streamed": bool(stream_it),
+        }
+        write(sys.stdout, json.dumps(record, ensure_ascii=False))
+    else:
+        print(f"{args.source} → {args.target}: {count} events as {target_format}", file=sys.stderr)
     return 0
+
+
+def _resolve_target(args: argparse.Namespace) -> None:
+    """Take OUT from the positional argument or ``-o``; exactly one of them."""
+    out = getattr(args, "out", None)
+    if out is not None and args.target is not None:
+        raise UsageError(f"give OUT once: {args.target!r} or -o {out!r}, not both")
+    if out is not None:
+        args.target = out
+    if args.target is None:
+        raise UsageError("give the file to write: OUT or -o OUT (- for standard output)")
+    if args.target == "-" and getattr(args, "json", False):
+        raise UsageError("--json and OUT - both use standard output: write OUT to a file")
 
 
 def _open_target(name: str) -> Any:

@@ -57,8 +57,16 @@ def add_parser(commands: Any) -> None:
         "gs1",
         help="GS1 keys and data: validate, convert, draw labels",
         description="GS1 identification keys, element strings, Digital Link URIs and EPCs.",
+        epilog=(
+            "examples:\n"
+            "  tracelib gs1 validate 8935049500568\n"
+            "  tracelib gs1 convert '(01)08935049500568(10)L1' --to dl\n"
+            "  tracelib gs1 label https://id.gs1.org/01/08935049500568 -o label.svg\n\n"
+            "exit status: 0 success, 1 invalid input found, 2 usage error"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    gs1.set_defaults(func=lambda _args: _missing_command(gs1))
+    gs1.set_defaults(func=lambda _args: _missing_command(gs1), command_name="tracelib gs1")
     sub = gs1.add_subparsers(dest="gs1_command", metavar="COMMAND")
     validate = sub.add_parser(
         "validate",

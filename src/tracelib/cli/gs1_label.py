@@ -6,6 +6,9 @@ The file type follows the name given with ``-o``: ``.png`` or ``.svg``. Without
 scan data) put in a GS1 DataMatrix (or a GS1 QR Code); both need the ``datamatrix`` extra.
 The data is validated first (strict profile): nothing is written for bad data.
 
+With ``--json`` one JSON object goes to standard output: ``input, valid, file, symbol,
+bytes, hri, code, position, message, suggestion``.
+
 Exit status: 0 written, 1 invalid data, 2 usage error (bad option, unwritable file,
 missing extra).
 """
@@ -13,6 +16,7 @@ missing extra).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -54,13 +58,20 @@ def add_parser(commands: Any) -> None:
             "examples:\n"
             "  tracelib gs1 label https://id.gs1.org/01/08935049500568/10/L1 -o label.png --text\n"
             "  tracelib gs1 label 'https://example.vn/01/08935049500568/21/S1' -o qr.svg --ecc Q\n"
-            "  tracelib gs1 label '(01)08935049500568(17)261231(10)L1' -o dm.png --datamatrix"
+            "  tracelib gs1 label '(01)08935049500568(17)261231(10)L1' -o dm.png --datamatrix\n"
+            "  tracelib gs1 label https://id.gs1.org/01/08935049500568 -o qr.png --json"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     label.add_argument("input", metavar="INPUT", help="Digital Link URI, or element string")
     label.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="the .png or .svg file to write"
+        "-o",
+        "--out",
+        "--output",
+        dest="output",
+        required=True,
+        metavar="FILE",
+        help="the .png or .svg file to write",
     )
     label.add_argument(
         "--text", action="store_true", help="print the HRI text under the symbol (PNG: Pillow)"
@@ -75,6 +86,11 @@ def add_parser(commands: Any) -> None:
     )
     kind.add_argument(
         "--gs1-qr", action="store_true", help="GS1 QR Code (FNC1 mode) of an element string"
+    )
+    label.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object on stdout (the file written, or the error)",
     )
     label.set_defaults(func=label_command, command_name="tracelib gs1 label")
 
@@ -121,6 +137,13 @@ def render(
     if svg:
         return labels.qr_svg(data, **options).encode()
     return labels.qr_png(data, **options)
+
+
+def _json(args: argparse.Namespace, **values: Any) -> str:
+    record: dict[str, Any] = {"input": args.input, "valid": values.get("code") is None}
+    for name in ("file", "symbol", "bytes", "hri", "code", "position", "message", "suggestion"):
+        record[name] = values.get(name)
+    return json.dumps(record)
 
 
 def _report(text: str, exc: Gs1Error, err: TextIO) -> None:
@@ -185,7 +208,20 @@ def label_command(
     except Gs1Error as exc:
         if exc.code == "GS1_LABEL_BAD_OPTION":
             raise UsageError(exc.message) from exc
-        _report(args.input, exc, err)
+        if getattr(args, "json", False):
+            outcome = outcome_from_error(args.input, "label", exc)
+            write(
+                out,
+                _json(
+                    args,
+                    code=outcome.code,
+                    position=outcome.position,
+                    message=outcome.message,
+                    suggestion=outcome.suggestion,
+                ),
+            )
+        else:
+            _report(args.input, exc, err)
         return 1
     try:
         path.write_bytes(data)
@@ -195,8 +231,9 @@ def label_command(
 
     symbol = "GS1 DataMatrix" if args.datamatrix else "GS1 QR Code" if args.gs1_qr else "QR Code"
     level = "" if args.datamatrix else f", ecc {args.ecc}"
-    write(
-        out,
-        f"wrote {args.output}: {symbol}{level}, {len(data)} bytes; {labels.label_text(args.input)}",
-    )
+    hri = labels.label_text(args.input)
+    if getattr(args, "json", False):
+        write(out, _json(args, file=args.output, symbol=symbol, bytes=len(data), hri=hri))
+    else:
+        write(out, f"wrote {args.output}: {symbol}{level}, {len(data)} bytes; {hri}")
     return 0

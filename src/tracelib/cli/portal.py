@@ -12,8 +12,13 @@ Sub-commands:
 - ``report``: the coverage report of every file in a directory, for provincial reviewers;
 - ``status``: the rows of an outbox by state.
 
-Exit status: 0 success (every row confirmed; no compliance error), 1 compliance errors or
-rows not confirmed, 2 usage error (bad option, unreadable file), 130 interrupted.
+Every sub-command that reports something takes ``--json`` (one JSON object on standard
+output); errors are one line on standard error.
+
+Exit status: 0 success (every row confirmed; no compliance error), 1 compliance errors,
+rows not confirmed, or an input file that is not a valid document or dataset, 2 usage error
+(bad option, unknown profile, unreadable file or outbox, a record whose kind needs
+``--kind``), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -27,13 +32,40 @@ from typing import Any
 
 from ..errors import InputError, TracelibError
 from ._inputs import UsageError, is_tty
-from ._output import Progress
+from ._output import Progress, error_text
 
 __all__ = ["add_parser"]
 
 _TRANSPORTS = ("epcis", "emulator", "nbc-v5", "export")
 _ENQUEUE_CHUNK = 2000
 _EPCIS_SUFFIXES = (".xml", ".jsonld")
+#: Errors of ``check`` and ``report`` that are fixed on the command line (exit status 2).
+_USAGE_CODES = frozenset({"PORTAL_UNKNOWN_PROFILE", "PORTAL_UNKNOWN_PAYLOAD"})
+
+
+class _InvalidInputError(Exception):
+    """An input file that was read but is not a valid document or dataset: exit status 1."""
+
+
+def _guarded(func: Any) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return int(func(args))
+        except _InvalidInputError as exc:
+            print(f"{args.command_name}: error: {exc}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is not in 0-65535")
+    return port
 
 
 def add_parser(commands: Any) -> None:
@@ -59,6 +91,14 @@ def add_parser(commands: Any) -> None:
             "exit status: 0 success, 1 compliance errors or rows not confirmed,\n"
             "2 usage error, 130 interrupted"
         ),
+        epilog=(
+            "examples:\n"
+            "  tracelib portal emulator --port 8080 --db emulator.sqlite\n"
+            "  tracelib portal submit harvest.jsonld --url http://127.0.0.1:8080/epcis "
+            "--outbox outbox.sqlite\n"
+            "  tracelib portal check product.json --profile vn.tt02_2024\n"
+            "  tracelib portal status --outbox outbox.sqlite --json"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     portal.set_defaults(func=lambda _args: _help(portal), command_name="tracelib portal")
@@ -82,17 +122,26 @@ def _add_emulator(sub: Any) -> None:
         description=(
             "Serve the portal emulator: EPCIS 2.0 capture/query under /epcis (capture jobs,\n"
             "GET /epcis/events with Link rel=next paging), the observed nbc-v5 surface, and\n"
-            "admin endpoints under /_admin/. Stops on Ctrl-C."
+            "admin endpoints under /_admin/. Stops on Ctrl-C.\n\n"
+            "exit status: 0 stopped, 2 usage error (bad option, port in use), 130 interrupted"
+        ),
+        epilog=(
+            "examples:\n"
+            "  tracelib portal emulator --port 8080 --db emulator.sqlite\n"
+            "  tracelib portal emulator --port 0 --fail-rate 0.1 --latency-ms 20 --json"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
+    p.add_argument("--port", type=_port, default=8080, help="port (0 picks a free one)")
     p.add_argument("--db", default=":memory:", metavar="FILE", help="SQLite file (default: none)")
     p.add_argument("--fail-rate", type=float, default=0.0, metavar="F", help="random faults, 0-1")
     p.add_argument("--latency-ms", type=float, default=0.0, metavar="L", help="added latency")
     p.add_argument("--seed", type=int, default=0, help="seed of the random faults")
     p.add_argument("--profile", metavar="FILE", help="an nbc-v5 profile file (TOML)")
+    p.add_argument(
+        "--json", action="store_true", help="print the address as one JSON line when ready"
+    )
     p.set_defaults(func=_emulator, command_name="tracelib portal emulator")
 
 
@@ -103,6 +152,10 @@ def _emulator(args: argparse.Namespace) -> int:
         raise UsageError("--fail-rate must be between 0 and 1")
 
     def ready(server: Any) -> None:
+        if getattr(args, "json", False):
+            record = {"url": server.url, "epcis_url": f"{server.url}/epcis"}
+            print(json.dumps(record, sort_keys=True), flush=True)
+            return
         print(f"portal emulator on {server.url} (EPCIS: {server.url}/epcis)", flush=True)
 
     try:
@@ -132,24 +185,37 @@ def _add_submit(sub: Any) -> None:
             "then send them to the target; rows are committed before each request, so a\n"
             "crash loses nothing and running the same command again resumes without sending\n"
             "anything twice (rows left in flight are looked up first).\n\n"
-            "exit status: 0 every row confirmed, 1 rows failed or still pending, or\n"
-            "compliance errors (nothing is recorded then), 2 usage error"
+            "exit status: 0 every row confirmed, 1 rows failed or still pending,\n"
+            "compliance errors (nothing is recorded then) or FILE is not a valid EPCIS\n"
+            "document, 2 usage error"
+        ),
+        epilog=(
+            "examples:\n"
+            "  tracelib portal submit harvest.jsonld --url http://127.0.0.1:8080/epcis "
+            "--outbox outbox.sqlite\n"
+            "  tracelib portal submit harvest.jsonld --transport export -o out/ "
+            "--outbox outbox.sqlite --json\n"
+            "  tracelib portal submit harvest.xml --url https://epcis.example.vn/epcis "
+            "--outbox outbox.sqlite --profile vn.tt02_2024 --no-progress"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="FILE", help="an EPCIS 2.0 document")
     p.add_argument("--transport", choices=_TRANSPORTS, default="epcis", help="the target kind")
     p.add_argument("--url", help="target URL (EPCIS root, emulator root or nbc-v5 gateway)")
-    p.add_argument("--out", metavar="DIR", help="output directory of the export transport")
+    p.add_argument("-o", "--out", metavar="DIR", help="output directory of the export transport")
     p.add_argument("--outbox", required=True, metavar="FILE", help="the outbox SQLite file")
     p.add_argument("--profile", metavar="P", help="check events against a compliance profile")
     p.add_argument("--nbc-profile", metavar="FILE", help="nbc-v5 profile file (TOML)")
     p.add_argument("--batch", type=int, default=500, metavar="N", help="events per request")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    bar = p.add_mutually_exclusive_group()
-    bar.add_argument("--progress", dest="progress", action="store_true", default=None)
-    bar.add_argument("--no-progress", dest="progress", action="store_false")
-    p.set_defaults(func=_submit, command_name="tracelib portal submit")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show progress bars on stderr (default: on a terminal)",
+    )
+    p.set_defaults(func=_guarded(_submit), command_name="tracelib portal submit")
 
 
 def _transport(args: argparse.Namespace) -> Any:
@@ -226,9 +292,12 @@ def _submit(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TracelibWarning)  # e.g. the nbc-v5 warning
             return _run_submit(args, path, total, transport, show)
+    except InputError as exc:
+        if exc.code in _USAGE_CODES or exc.code.startswith("PORTAL_OUTBOX_"):
+            raise UsageError(error_text(exc)) from exc
+        raise _InvalidInputError(error_text(exc, args.file)) from exc
     except TracelibError as exc:
-        where = getattr(exc, "location", "")
-        raise UsageError(f"{exc.code}{' at ' + where if where else ''}: {exc.message}") from exc
+        raise UsageError(error_text(exc)) from exc
 
 
 def _run_submit(
@@ -303,7 +372,14 @@ def _add_check(sub: Any) -> None:
             "Check FILE (an EPCIS document, or a portal dataset/record in JSON with English or\n"
             "Vietnamese keys) against a compliance profile: vn.tt02_2024, vn.nd37_2026,\n"
             "vn.mps_draft_2026, fsma204, epcis2, nbc-v5. Nothing is sent.\n\n"
-            "exit status: 0 no errors, 1 errors found, 2 usage error"
+            "exit status: 0 no errors, 1 errors found (or FILE is not JSON, XML or a\n"
+            "valid record), 2 usage error (unknown profile; --kind needed)"
+        ),
+        epilog=(
+            "examples:\n"
+            "  tracelib portal check product.json --profile vn.tt02_2024\n"
+            "  tracelib portal check harvest.jsonld --profile vn.nd37_2026 --lang en\n"
+            "  tracelib portal check record.json --profile vn.tt02_2024 --kind lot --json"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -316,7 +392,7 @@ def _add_check(sub: Any) -> None:
         choices=("organization", "location", "product", "lot", "event", "certificate", "media"),
         help="what a single record is, when its keys do not tell",
     )
-    p.set_defaults(func=_check, command_name="tracelib portal check")
+    p.set_defaults(func=_guarded(_check), command_name="tracelib portal check")
 
 
 def _read(name: str) -> bytes:
@@ -328,9 +404,14 @@ def _read(name: str) -> bytes:
         raise UsageError(f"cannot read {name}: {exc.strerror}") from exc
 
 
+def _one_line(text: str) -> str:
+    """A JSON document on one line (shell-friendly: one report, one line)."""
+    return json.dumps(json.loads(text), ensure_ascii=False)
+
+
 def _print_report(report: Any, *, as_json: bool, lang: str = "both") -> None:
     if as_json:
-        print(report.to_json())
+        print(_one_line(report.to_json()))
         return
     if lang in ("vi", "both"):
         print(report.to_text("vi"))
@@ -347,8 +428,12 @@ def _check(args: argparse.Namespace) -> int:
     try:
         report = check(data, args.profile, kind=args.kind)
     except InputError as exc:
-        where = f" at {exc.location}" if exc.location else ""
-        raise UsageError(f"{args.file}: {exc.code}{where}: {exc.message}") from exc
+        message = error_text(exc, args.file)
+        if exc.code == "PORTAL_UNKNOWN_PAYLOAD" and args.kind is None:
+            message += "; say what it is with --kind"
+        if exc.code in _USAGE_CODES:
+            raise UsageError(message) from exc
+        raise _InvalidInputError(message) from exc
     _print_report(report, as_json=args.json, lang=args.lang)
     return 0 if report.ok else 1
 
@@ -362,7 +447,14 @@ def _add_report(sub: Any) -> None:
             "documents), and report the share of products and lots meeting the profile's\n"
             "minimum data, by category, OCOP and geographical indication, with the failing\n"
             "items.\n\n"
-            "exit status: 0 everything meets the minimum, 1 some items fail, 2 usage error"
+            "exit status: 0 everything meets the minimum, 1 some items fail (or a file\n"
+            "is not a valid dataset or document), 2 usage error"
+        ),
+        epilog=(
+            "examples:\n"
+            "  tracelib portal report reviews/ --profile vn.nd37_2026\n"
+            "  tracelib portal report reviews/ --profile vn.tt02_2024 --json\n"
+            "  tracelib portal report reviews/ --profile vn.tt02_2024 --csv items > items.csv"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -371,7 +463,7 @@ def _add_report(sub: Any) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="the report as JSON")
     out.add_argument("--csv", choices=("groups", "items"), help="one CSV table")
-    p.set_defaults(func=_report, command_name="tracelib portal report")
+    p.set_defaults(func=_guarded(_report), command_name="tracelib portal report")
 
 
 def _dataset_of(path: Path) -> Any:
@@ -406,9 +498,13 @@ def _datasets(files: list[Path]) -> list[Any]:
             warnings.simplefilter("ignore", TracelibWarning)
             for path in files:
                 datasets.append(_dataset_of(path))
-    except (InputError, ValueError) as exc:
-        code = getattr(exc, "code", "PORTAL_BAD_FILE")
-        raise UsageError(f"{path.name}: {code}: {exc}") from exc
+    except InputError as exc:
+        raise _InvalidInputError(error_text(exc, str(path))) from exc
+    except ValueError as exc:  # json.loads of a file that is not JSON
+        text = str(exc).replace("\n", " ")
+        raise _InvalidInputError(f"{path}: PORTAL_BAD_FILE: {text}") from exc
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
     return datasets
 
 
@@ -433,9 +529,11 @@ def _report(args: argparse.Namespace) -> int:
     try:
         report = coverage(_merge(datasets), args.profile)
     except InputError as exc:
-        raise UsageError(f"{exc.code}: {exc.message}") from exc
+        if exc.code in _USAGE_CODES:
+            raise UsageError(error_text(exc)) from exc
+        raise _InvalidInputError(error_text(exc, args.directory)) from exc
     if args.json:
-        print(report.to_json())
+        print(_one_line(report.to_json()))
     elif args.csv:
         sys.stdout.write(report.to_csv(args.csv))
     else:
@@ -461,10 +559,17 @@ def _add_status(sub: Any) -> None:
     p = sub.add_parser(
         "status",
         help="the rows of an outbox by state",
-        description="Count the rows of an outbox file by target and state.",
+        description="Count the rows of an outbox file by target and state.\n\n"
+        "exit status: 0 counted, 2 usage error (no such outbox, not an outbox)",
+        epilog=(
+            "examples:\n"
+            "  tracelib portal status --outbox outbox.sqlite\n"
+            "  tracelib portal status --outbox outbox.sqlite --json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--outbox", required=True, metavar="FILE")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--outbox", required=True, metavar="FILE", help="the outbox SQLite file")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
     p.set_defaults(func=_status, command_name="tracelib portal status")
 
 
@@ -473,8 +578,11 @@ def _status(args: argparse.Namespace) -> int:
 
     if not Path(args.outbox).is_file():
         raise UsageError(f"no such outbox: {args.outbox}")
-    with Outbox(args.outbox) as box:
-        stats = box.stats()
+    try:
+        with Outbox(args.outbox) as box:
+            stats = box.stats()
+    except TracelibError as exc:
+        raise UsageError(error_text(exc, args.outbox)) from exc
     if args.json:
         print(json.dumps(dict(stats), sort_keys=True))
     else:
