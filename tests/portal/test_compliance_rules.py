@@ -51,7 +51,7 @@ def _epcis_doc(**event_changes: Any) -> str:
                     "eventTimeZoneOffset": "+07:00",
                     "action": "OBSERVE",
                     "bizStep": "shipping",
-                    "epcList": ["urn:epc:id:sgtin:893504950.056.1001"],
+                    "epcList": ["urn:epc:id:sgtin:893504950.0056.1001"],
                     **event_changes,
                 }
             ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, TracelibError
+from ._client_sla import ClientSla
 from ._outbox_rows import Row, State
 from ._outbox_store import Outbox
 from ._outbox_submit import Backoff, DrainReport, Submitter
@@ -119,7 +120,8 @@ class ClientCore:
         outbox: The outbox (rows and the mapping store).
         profile: The compliance profile checked before enqueueing (``None``: no check).
         backoff: The retry policy of the submitter.
-        on_confirmed: Called with each row once ``CONFIRMED`` (SLA tracking).
+        on_confirmed: Called with each row once ``CONFIRMED``.
+        sla: The SLA tracker (fed each confirmed event; reports after each drain).
 
     Examples:
         >>> from tracelib.portal.outbox import Outbox
@@ -139,12 +141,14 @@ class ClientCore:
         profile: str | None = "vn.tt02_2024",
         backoff: Backoff | None = None,
         on_confirmed: Callable[[Row], None] | None = None,
+        sla: ClientSla | None = None,
     ) -> None:
         self.transport = transport
         self.outbox = outbox
         self.profile = profile
         self.backoff = backoff or Backoff()
         self.on_confirmed = on_confirmed
+        self.sla = sla
         self.blocked: OrganizationNotActivated | None = None
         self._known: dict[tuple[str, str], str] = {}
         self._organization: Item | None = None
@@ -424,14 +428,45 @@ class ClientCore:
         """
         self._guard()
         submitter = Submitter(
-            self.outbox, self.transport, backoff=self.backoff, on_confirmed=self.on_confirmed
+            self.outbox, self.transport, backoff=self.backoff, on_confirmed=self._confirmed
         )
         try:
             report = yield from submitter.drain_flow()
         except OrganizationNotActivated as exc:
             self.blocked = exc
             raise
+        if self.sla is not None:
+            self.sla.report()
         return report
+
+    def _confirmed(self, row: Row) -> None:
+        if self.sla is not None:
+            self.sla.confirmed(row)
+        if self.on_confirmed is not None:
+            self.on_confirmed(row)
+
+    def track(self, items: Sequence[Item], added: int) -> None:
+        """Start the SLA clock of events just enqueued (not of those confirmed already).
+
+        Args:
+            items: The items enqueued.
+            added: How many of them were new to the outbox.
+
+        Examples:
+            >>> from tracelib.portal.outbox import Outbox
+            >>> core = ClientCore(type("T", (), {"name": "t"})(), Outbox(":memory:"), profile=None)
+            >>> core.track([Item("event", "e1", b"{}")], 1)
+        """
+        if self.sla is None:
+            return
+        if added < len(items):  # a rerun: leave out what the outbox has confirmed already
+            items = [
+                item
+                for item in items
+                if (row := self.outbox.get(self.target, item.entity_type, item.id)) is None
+                or row.state != "CONFIRMED"
+            ]
+        self.sla.track(items)
 
     def write_flow(self, items: Sequence[Item], *, sync: bool) -> Flow[list[Receipt]]:
         """Enqueue items, then (``sync``) drain; the receipts of the items.

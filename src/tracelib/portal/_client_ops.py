@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ._client_core import ClientCore, Receipt, Submission
+from ._client_sla import ClientSla
 from ._outbox_rows import Row
 from ._outbox_store import Outbox
 from ._outbox_submit import Backoff, DrainReport, Submitter
+from .sla import WorkingCalendar
 from .transport import EntityType, Flow, Transport
 
 __all__: list[str] = []
@@ -49,11 +52,14 @@ class Operations:
         auto_sync: bool,
         backoff: Backoff | None,
         on_confirmed: Callable[[Row], None] | None,
+        sla_calendar: WorkingCalendar | None = None,
+        sla_clock: Callable[[], datetime] | None = None,
     ) -> None:
+        sla = ClientSla.for_profile(profile, calendar=sla_calendar, clock=sla_clock)
         self._owns_outbox = not isinstance(outbox, Outbox)
         box = outbox if isinstance(outbox, Outbox) else Outbox(outbox or ":memory:")
         self.core = ClientCore(
-            transport, box, profile=profile, backoff=backoff, on_confirmed=on_confirmed
+            transport, box, profile=profile, backoff=backoff, on_confirmed=on_confirmed, sla=sla
         )
         self.auth = auth
         self.auto_sync = auto_sync
@@ -81,6 +87,7 @@ class Operations:
     def submit(self, events: Iterable[Any], lane: str | None) -> Flow[Submission]:
         items = [self.core.event_item(event, lane=lane) for event in events]
         added = self.core.enqueue(items)
+        self.core.track(items, added)
         report = (yield from self.core.sync_flow()) if self.auto_sync else None
         return Submission(tuple(i.id for i in items), added, report)
 
@@ -103,6 +110,7 @@ class Operations:
                 "rows": box.stats(target),
                 "token": health,
                 "blocked": self.core.blocked.code if self.core.blocked else None,
+                "sla": self.core.sla.as_dict() if self.core.sla is not None else None,
             }
         wanted = ref.id if isinstance(ref, Receipt) else ref
         for row in box.iter_rows(target=target):

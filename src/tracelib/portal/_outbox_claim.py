@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._outbox_rows import (
+    _BUSY_SQL,
     _COLUMNS,
     _OPEN_SQL,
     Claim,
@@ -15,6 +16,7 @@ from ._outbox_rows import (
     _Base,
     _fetch,
     _row,
+    _update_by_seq,
     natural_key_of,
 )
 from .transport import DEPENDENCY_ORDER, Outcome
@@ -77,9 +79,8 @@ class _Transitions(_Base):
             if not picked:
                 return Claim(entity_type, (), wake_at, held)
             with self._transaction() as db:
-                db.executemany(
-                    "UPDATE rows SET state = 'SENT', updated_at = ? WHERE seq = ?",
-                    ((now, row.seq) for row in picked),
+                _update_by_seq(
+                    db, "state = 'SENT', updated_at = ?", (((now,), r.seq) for r in picked)
                 )
             rows = tuple(
                 Row(
@@ -195,15 +196,15 @@ class _Transitions(_Base):
         now = self.clock() if now is None else now
         with self._lock:
             first = self._db.execute(
-                "SELECT entity_type FROM rows WHERE target = ? AND state = 'CREATED' "
-                "AND next_at <= ? ORDER BY rank, seq LIMIT 1",
+                "SELECT entity_type FROM rows WHERE target = ? AND state = 'CREATED' "  # noqa: S608
+                f"AND {_BUSY_SQL} AND next_at <= ? ORDER BY rank, seq LIMIT 1",
                 (target, now),
             ).fetchone()
             if first is None:
                 return []
             found = self._db.execute(
                 f"SELECT {_COLUMNS} FROM rows WHERE target = ? AND state = 'CREATED' "  # noqa: S608
-                "AND entity_type = ? AND next_at <= ? ORDER BY seq LIMIT ?",
+                f"AND {_BUSY_SQL} AND entity_type = ? AND next_at <= ? ORDER BY seq LIMIT ?",
                 (target, first[0], now, limit),
             ).fetchall()
         return [_row(r) for r in found]
@@ -225,7 +226,7 @@ class _Transitions(_Base):
             True
         """
         row = self._query_one(
-            "SELECT MIN(next_at) FROM rows WHERE target = ? AND state = 'CREATED'",
+            f"SELECT MIN(next_at) FROM rows WHERE target = ? AND state = 'CREATED' AND {_BUSY_SQL}",  # noqa: S608
             (target,),
         )
         return float(row[0]) if row is not None and row[0] is not None else None
@@ -307,11 +308,24 @@ class _Transitions(_Base):
                 if remote is not None or natural is not None:
                     mappings.append((new, remote, natural))
         with self._transaction() as db:
-            db.executemany(
-                "UPDATE rows SET state = ?, remote_id = ?, job = ?, duplicate = ?, "
-                "error = ?, uncertain = 0, next_at = ?, updated_at = ? WHERE seq = ?",
+            _update_by_seq(
+                db,
+                "state = ?, remote_id = CASE WHEN ? THEN id ELSE ? END, job = ?, duplicate = ?, "
+                "error = ?, uncertain = 0, next_at = ?, updated_at = ?",
                 (
-                    (r.state, r.remote_id, r.job, int(r.duplicate), r.error, r.next_at, now, r.seq)
+                    (
+                        (
+                            r.state,
+                            r.remote_id == r.id,
+                            None if r.remote_id == r.id else r.remote_id,
+                            r.job,
+                            int(r.duplicate),
+                            r.error,
+                            r.next_at,
+                            now,
+                        ),
+                        r.seq,
+                    )
                     for r in updated
                 ),
             )
@@ -353,22 +367,24 @@ class _Transitions(_Base):
         """
         now = self.clock()
         with self._transaction() as db:
+            changes = []
             for row in rows:
                 attempts = row.attempts + 1
                 final = max_attempts is not None and attempts >= max_attempts
-                db.execute(
-                    "UPDATE rows SET state = ?, attempts = ?, next_at = ?, uncertain = ?, "
-                    "error = ?, updated_at = ? WHERE seq = ?",
-                    (
-                        "FAILED" if final else "RETRYING",
-                        attempts,
-                        next_at,
-                        int(uncertain or row.uncertain),
-                        error,
-                        now,
-                        row.seq,
-                    ),
+                values = (
+                    "FAILED" if final else "RETRYING",
+                    attempts,
+                    next_at,
+                    int(uncertain or row.uncertain),
+                    error,
+                    now,
                 )
+                changes.append((values, row.seq))
+            _update_by_seq(
+                db,
+                "state = ?, attempts = ?, next_at = ?, uncertain = ?, error = ?, updated_at = ?",
+                changes,
+            )
             return _fetch(db, [row.seq for row in rows])
 
     def release(self, rows: Sequence[Row]) -> list[Row]:
@@ -390,10 +406,10 @@ class _Transitions(_Base):
         """
         now = self.clock()
         with self._transaction() as db:
-            db.executemany(
-                "UPDATE rows SET state = 'PENDING', uncertain = 0, next_at = 0, updated_at = ? "
-                "WHERE seq = ?",
-                ((now, row.seq) for row in rows),
+            _update_by_seq(
+                db,
+                "state = 'PENDING', uncertain = 0, next_at = 0, updated_at = ?",
+                (((now,), row.seq) for row in rows),
             )
             return _fetch(db, [row.seq for row in rows])
 
@@ -417,9 +433,10 @@ class _Transitions(_Base):
         """
         now = self.clock()
         with self._transaction() as db:
-            db.executemany(
-                "UPDATE rows SET state = 'FAILED', error = ?, updated_at = ? WHERE seq = ?",
-                ((error, now, row.seq) for row in rows),
+            _update_by_seq(
+                db,
+                "state = 'FAILED', error = ?, updated_at = ?",
+                (((error, now), r.seq) for r in rows),
             )
             return _fetch(db, [row.seq for row in rows])
 

@@ -59,7 +59,10 @@ CREATE TABLE IF NOT EXISTS rows (
 );
 CREATE INDEX IF NOT EXISTS rows_open ON rows (target, rank, seq)
     WHERE state IN ('PENDING', 'RETRYING', 'SENT', 'CREATED');
-CREATE INDEX IF NOT EXISTS rows_state ON rows (target, state);
+CREATE INDEX IF NOT EXISTS rows_failed ON rows (target, rank, lane, seq) WHERE state = 'FAILED';
+CREATE INDEX IF NOT EXISTS rows_busy ON rows (target, state, next_at)
+    WHERE state IN ('SENT', 'CREATED');
+DROP INDEX IF EXISTS rows_state;
 CREATE TABLE IF NOT EXISTS mapping (
     target TEXT NOT NULL,
     entity_type TEXT NOT NULL,
@@ -72,6 +75,7 @@ CREATE TABLE IF NOT EXISTS mapping (
 CREATE INDEX IF NOT EXISTS mapping_natural ON mapping (target, entity_type, natural_key);
 """
 _OPEN_SQL = "state IN ('PENDING', 'RETRYING', 'SENT', 'CREATED')"
+_BUSY_SQL = "state IN ('SENT', 'CREATED')"
 _COLUMNS = (
     "seq, target, entity_type, id, lane, body, depends_on, state, attempts, next_at, "
     "uncertain, remote_id, job, duplicate, error, updated_at"
@@ -385,6 +389,12 @@ def _filters(
                 raise _bad(f"unknown state {value!r}", "PORTAL_OUTBOX_BAD_STATE")
         where += f" AND state IN ({', '.join('?' for _ in states)})"
         params.extend(states)
+        if set(states) <= {"SENT", "CREATED"}:
+            where += f" AND {_BUSY_SQL}"  # lets SQLite use the partial index of busy rows
+        elif set(states) <= set(OPEN_STATES):
+            where += f" AND {_OPEN_SQL}"  # lets SQLite use the partial index of open rows
+        elif set(states) == {"FAILED"}:
+            where += " AND state = 'FAILED'"
     if target is not None:
         where += " AND target = ?"
         params.append(target)
@@ -392,6 +402,34 @@ def _filters(
         where += " AND entity_type = ?"
         params.append(entity_type)
     return where, params
+
+
+def _update_by_seq(
+    db: sqlite3.Connection, assignments: str, changes: Iterable[tuple[tuple[Any, ...], int]]
+) -> None:
+    """``UPDATE rows SET <assignments> WHERE seq IN (...)``: one statement per set of values.
+
+    A batch's rows mostly get the same values (state, job, time), so grouping them turns a
+    thousand single-row updates into two or three statements over runs of ``seq``.
+
+    Args:
+        db: The connection (inside a transaction).
+        assignments: The ``SET`` clause, with ``?`` for the values.
+        changes: ``(values, seq)`` pairs.
+    """
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for values, seq in changes:
+        groups.setdefault(values, []).append(seq)
+    for values, seqs in groups.items():
+        if len(seqs) == 1:
+            db.execute(f"UPDATE rows SET {assignments} WHERE seq = ?", (*values, seqs[0]))  # noqa: S608
+            continue
+        for start in range(0, len(seqs), 500):
+            chunk = seqs[start : start + 500]
+            db.execute(
+                f"UPDATE rows SET {assignments} WHERE seq IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                (*values, *chunk),
+            )
 
 
 def _fetch(db: sqlite3.Connection, seqs: Sequence[int]) -> list[Row]:

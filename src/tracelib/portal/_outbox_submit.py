@@ -369,10 +369,42 @@ class Submitter:
         except TracelibError as exc:
             self._schedule(to_send, exc, counters, uncertain=True)
             return
-        recorded = self._record(to_send, outcomes, counters)
+        outcomes = list(outcomes)
+        created = {o.id for o in outcomes if o.state == "CREATED"}
+        confirmed: list[Outcome] | None = None
+        if created:
+            # Confirm at once and record once (SENT -> CONFIRMED in one transaction): a crash
+            # in between leaves the rows SENT, and SENT rows are looked up, never resent.
+            try:
+                confirmed = yield from self.transport.confirm(
+                    entity_type, [o for o in outcomes if o.id in created]
+                )
+            except _STOP:
+                self._record(to_send, outcomes, counters)
+                raise
+            except TracelibError as exc:
+                recorded = self._record(to_send, outcomes, counters)
+                self._no_outcome(to_send, recorded, counters)
+                self._schedule(
+                    [r for r in recorded if r.state == "CREATED"], exc, counters, uncertain=True
+                )
+                return
+        if confirmed is None:
+            recorded = self._record(to_send, outcomes, counters)
+        else:
+            final = {o.id: o for o in confirmed if o.id in created}
+            merged = [final.get(o.id, o) for o in outcomes]
+            poll_at = self.outbox.clock() + self.backoff.poll
+            recorded = self._record(to_send, merged, counters, next_at=poll_at)
+        self._no_outcome(to_send, recorded, counters)
+
+    def _no_outcome(
+        self, sent: Sequence[Row], recorded: Sequence[Row], counters: _Counters
+    ) -> None:
+        """Rows the transport gave no outcome for: find out before sending them again."""
         answered = {r.id for r in recorded}
-        missing = [r for r in to_send if r.id not in answered]
-        if missing:  # the transport gave no outcome: find out before sending again
+        missing = [r for r in sent if r.id not in answered]
+        if missing:
             self.outbox.retry(
                 missing,
                 next_at=self.outbox.clock(),
@@ -380,9 +412,6 @@ class Submitter:
                 uncertain=True,
             )
             counters.retried += len(missing)
-        created = [r for r in recorded if r.state == "CREATED"]
-        if created:
-            yield from self._confirm(entity_type, created, counters)
 
     def _confirm(
         self, entity_type: EntityType, rows: Sequence[Row], counters: _Counters

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -48,6 +49,7 @@ from ._client_ops import Operations, query_trace_flow
 from ._outbox_rows import Row
 from ._outbox_store import Outbox
 from ._outbox_submit import Backoff, DrainReport
+from .sla import SlaTracker, WorkingCalendar
 from .transport import EntityType, Flow, Transport
 
 if TYPE_CHECKING:
@@ -75,7 +77,10 @@ class PortalClient:
             closed with the client).
         auto_sync: Send right away after each operation (else call :meth:`sync`).
         backoff: The retry policy.
-        on_confirmed: Called with each outbox row once it is ``CONFIRMED`` (SLA tracking).
+        on_confirmed: Called with each outbox row once it is ``CONFIRMED``.
+        sla_calendar: The working calendar of the profile's update deadline (office hours,
+            workdays, holidays; default 08:00-17:00 Monday-Friday, +07:00).
+        sla_clock: The current time as an aware datetime, for the SLA tracker (tests).
 
     Examples:
         >>> from tracelib.portal.drivers import InProcessChannel
@@ -98,10 +103,22 @@ class PortalClient:
         auto_sync: bool = True,
         backoff: Backoff | None = None,
         on_confirmed: Callable[[Row], None] | None = None,
+        sla_calendar: WorkingCalendar | None = None,
+        sla_clock: Callable[[], datetime] | None = None,
     ) -> None:
         from .drivers import HttpxChannel
 
-        self._ops = Operations(transport, outbox, auth, profile, auto_sync, backoff, on_confirmed)
+        self._ops = Operations(
+            transport,
+            outbox,
+            auth,
+            profile,
+            auto_sync,
+            backoff,
+            on_confirmed,
+            sla_calendar,
+            sla_clock,
+        )
         self._owns_channel = channel is None
         self.channel: Channel = channel if channel is not None else HttpxChannel()
 
@@ -123,6 +140,19 @@ class PortalClient:
     def outbox(self) -> Outbox:
         """The outbox."""
         return self._ops.core.outbox
+
+    @property
+    def sla(self) -> SlaTracker | None:
+        """The SLA tracker of the profile (``None`` without a profile that has SLA rules).
+
+        Each submitted event gets its deadline (``eventTime`` + the profile's update window;
+        ``None`` under ``vn.tt02_2024``, which reports ages only); confirmations stop the
+        clock, and after each sync one :class:`~tracelib.portal.sla.SlaOverdueWarning`
+        reports events confirmed late or still pending past their deadline.
+        ``status()["sla"]`` holds its metrics.
+        """
+        sla = self._ops.core.sla
+        return sla.tracker if sla is not None else None
 
     @property
     def transport(self) -> Transport:

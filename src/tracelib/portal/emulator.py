@@ -55,12 +55,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..epcis._testing_base import problem_response
-from ..epcis._testing_store import EventStore
 from ..errors import InputError
 from ._emulator_admin import admin_answer
 from ._emulator_chain import NbcFace
 from ._emulator_controls import EmulatorControls
-from ._emulator_epcis import EmulatorEpcisApp
+from ._emulator_epcis import EmulatorEpcisApp, EmulatorEventStore
 from ._emulator_faults import (
     FAULT_KINDS,
     FAULT_SCOPE,
@@ -182,7 +181,7 @@ class PortalEmulator(EmulatorControls):
         self.latency_ms = float(latency_ms)
         self._lock = threading.RLock()
         self._records = RecordStore(path, durable=durable)
-        self._events = EventStore(path, durable=durable)
+        self._events = EmulatorEventStore(path, durable=durable)
         self._epcis = EmulatorEpcisApp(
             self._events,
             base_path=_EPCIS,
