@@ -11,7 +11,9 @@ do with Python code for every object is done here once per event, or once per do
 * a read point or business location ``{"id": ...}``, and an ILMD object whose values are all
   strings, that the document repeats are validated once, from their second occurrence, and
   the (immutable) model is shared by the events that repeat it; one seen once stays for the
-  document's validation (cheaper there), and so does an invalid one, which it reports.
+  document's validation (cheaper there), and so does an invalid one, which it reports;
+* the members of an ILMD object that is not shared become its ``extensions`` nodes, as
+  those of the event do (and on the same terms).
 
 What this costs (a few dictionary look-ups per event) and saves (one model validation per
 shared object, the ``Extensible`` validator's work) is measured by ``bench/epcis_codec.py``;
@@ -94,14 +96,18 @@ class Prep:
         if type(value) is dict and len(value) == 1:
             ident = value.get("id")
             if type(ident) is str:
-                model = self._shared(self._points, ident, "ReadPoint", value)
+                model = self._points.get(ident)  # a shared model, inlined
+                if model is None or model is True or model is False:
+                    model = self._shared(self._points, ident, "ReadPoint", value)
                 if model is not None:
                     item["readPoint"] = model
         value = item.get("bizLocation")
         if type(value) is dict and len(value) == 1:
             ident = value.get("id")
             if type(ident) is str:
-                model = self._shared(self._places, ident, "BizLocation", value)
+                model = self._places.get(ident)
+                if model is None or model is True or model is False:
+                    model = self._shared(self._places, ident, "BizLocation", value)
                 if model is not None:
                     item["bizLocation"] = model
         value = item.get("ilmd")
@@ -111,9 +117,17 @@ class Prep:
             except TypeError:
                 pass
             else:
-                model = self._shared(self._ilmds, tuple(value.items()), "Ilmd", value)
+                content = tuple(value.items())
+                model = self._ilmds.get(content)
+                if model is None or model is True or model is False:
+                    model = self._shared(self._ilmds, content, "Ilmd", value)
                 if model is not None:
                     item["ilmd"] = model
+                    value = None
+            if value is not None and "extensions" not in value:
+                nodes = self._nodes(value, list(value))
+                if nodes is not None:
+                    item["ilmd"] = {"extensions": nodes}
         # One C-level test for the common event without prefixed members.
         if ":" in "".join(item) and "extensions" not in item:
             keys = [key for key in item if ":" in key]

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import EpcisError, JsonLdError
-from ._context import DEFAULT_NAMESPACES
+from ._context import DEFAULT_NAMESPACES, merge_namespaces
 from ._jsonld_context import (
     EMPTY,
     Active,
@@ -28,6 +28,8 @@ from ._jsonld_context import (
 )
 from ._jsonld_prep import Prep
 from ._models_base import NAMESPACES_KEY, epcis_error_from_validation
+from ._models_extensible import prefix_changes
+from ._models_fast import validate_event, with_events
 from ._source import attach_namespaces
 from .findings import Finding, attach_findings
 
@@ -43,6 +45,7 @@ EVENT_TYPES = frozenset(
     }
 )
 _DOCUMENTS = frozenset({"EPCISDocument", "EPCISQueryDocument", "EPCISMasterDataDocument"})
+_QUICK = frozenset({"EPCISDocument", "EPCISQueryDocument"})
 _EPCIS = DEFAULT_NAMESPACES["epcis"]
 _PD_KEYS = ("epcis:persistentDisposition", _EPCIS + "persistentDisposition")
 _PD_MEMBERS = {
@@ -224,6 +227,50 @@ def _event_list(obj: dict[str, Any], kind: str) -> tuple[list[Any] | None, str]:
     return (events if isinstance(events, list) else None), member_path(path, "eventList")
 
 
+def _quick_document(
+    obj: dict[str, Any], kind: str, events: list[Any], namespaces: Mapping[str, str]
+) -> Any:
+    """The document read the quick way (:mod:`~tracelib.epcis._models_fast`), or ``None``.
+
+    Each event (a dict without ``@context`` nor an expanded persistent disposition) is
+    prepared on a copy and checked by the quick validator; the document is then validated
+    with an empty event list and given the events, unless its own ``@context`` re-binds a
+    prefix (the models would re-bind the events' nodes). ``obj`` is not changed: on
+    ``None`` the caller reads it as before, and reports what is wrong.
+    """
+    prepare = Prep(namespaces).event
+    pd_curie, pd_iri = _PD_KEYS
+    models = []
+    for item in events:
+        if type(item) is not dict or "@context" in item or pd_curie in item or pd_iri in item:
+            return None
+        copy = dict(item)
+        prepare(copy)
+        model = validate_event(copy)  # at once: quicker than the list at the end
+        if model is None:
+            return None
+        models.append(model)
+    shell = dict(obj)
+    holder = shell["epcisBody"] = dict(shell["epcisBody"])
+    if kind == "EPCISQueryDocument":
+        holder = holder["queryResults"] = dict(holder["queryResults"])
+        holder = holder["resultsBody"] = dict(holder["resultsBody"])
+    holder["eventList"] = []
+    try:
+        document = _adapters().DOCUMENT_ADAPTER.validate_python(
+            shell, context={NAMESPACES_KEY: namespaces}
+        )
+    except Exception:
+        return None
+    if prefix_changes(merge_namespaces(namespaces), document.context):
+        return None
+    document = with_events(document, tuple(models))
+    if namespaces is not DEFAULT_NAMESPACES:
+        for event in models:
+            attach_namespaces(event, namespaces)
+    return document
+
+
 def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
     findings: list[Finding] = []
     active = EMPTY
@@ -235,6 +282,12 @@ def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
     if not _differs(namespaces):
         namespaces = DEFAULT_NAMESPACES
     events, list_path = _event_list(obj, kind)
+    if events and kind in _QUICK:
+        document = _quick_document(obj, kind, events, namespaces)
+        if document is not None:
+            if findings:
+                attach_findings(document, findings)
+            return document
     own_context: set[int] = set()  # events read by read_event (their prefixes attached there)
     if events:
         prepare = Prep(namespaces).event

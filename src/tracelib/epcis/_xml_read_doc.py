@@ -14,7 +14,9 @@ from pydantic import ValidationError
 
 from ..errors import EpcisError
 from ._extensions import Extension, fast_node
+from ._models_fast import with_events
 from ._source import attach_namespaces
+from ._xml_fast import quick_event, quick_events
 from ._xml_names import EPCIS_NS, EVENT_TYPES, MD_NS, QUERY_NS, SBDH_NS, XSI_NS
 from ._xml_read import (
     element_name,
@@ -64,6 +66,12 @@ def event_from_element(
         inner = [child for child in element if type(child.tag) is str]
         if len(inner) == 1:
             element = inner[0]
+    event = quick_event(element)
+    if event is not None:
+        namespaces = namespaces_of(element, nsmap)
+        if namespaces is not None:
+            attach_namespaces(event, namespaces)
+        return event
     data, findings = read_event(element)
     event_adapter, _ = _adapters()
     try:
@@ -93,11 +101,14 @@ def _with(finding: Finding, path: str, index: int | None) -> Finding:
 
 def _event_list(element: Any, root: str, start: int, found: list[Finding]) -> list[Any]:
     events: list[Any] = []
-    for child in element:
+    children, models = quick_events(element)
+    for child, model in zip(children, models, strict=True):
         tag = child.tag
         if type(tag) is not str:
             continue
-        if tag in _EVENT_NAMES:
+        if model is not None:
+            events.append(model)
+        elif tag in _EVENT_NAMES:
             i = start + len(events)
             event = event_from_element(child, path=f"{root}[{i}]", index=i)
             found.extend(event.findings)
@@ -430,25 +441,13 @@ def _validate(
     except ValidationError as exc:
         raise located_error(exc, element) from exc
     if events:
-        document = _with_events(document, events)
+        document = with_events(document, events)
     if findings:
         attach_findings(document, findings)
     namespaces = namespaces_of(element)
     if namespaces is not None:
         attach_namespaces(document, namespaces)
     return document
-
-
-def _with_events(document: Any, events: tuple[Any, ...]) -> Any:
-    body = document.epcis_body
-    if document.type == "EPCISDocument":
-        body = body.model_copy(update={"event_list": events})
-    else:
-        results = body.query_results
-        inner = results.results_body.model_copy(update={"event_list": events})
-        results = results.model_copy(update={"results_body": inner})
-        body = body.model_copy(update={"query_results": results})
-    return document.model_copy(update={"epcis_body": body})
 
 
 def _take_events(holder: Any) -> tuple[Any, ...] | None:
