@@ -58,7 +58,7 @@ if TYPE_CHECKING:
         transports,
     )
     from .auth import ApiKey, BearerWithRefresh, NoAuth, OAuth2ClientCredentials
-    from .client import AsyncPortalClient, PortalClient
+    from .client import AsyncPortalClient, Catalog, CatalogEntry, PortalClient
     from .compliance import ComplianceReport, check, get_profile, rules
     from .coverage import CoverageReport
     from .emulator import PortalEmulator
@@ -98,6 +98,8 @@ __all__ = [
     "AsyncPortalClient",
     "AuthError",
     "BearerWithRefresh",
+    "Catalog",
+    "CatalogEntry",
     "Certificate",
     "ComplianceReport",
     "ConflictError",
@@ -175,6 +177,8 @@ _WHERE = {
     "NoAuth": "auth",
     "OAuth2ClientCredentials": "auth",
     "AsyncPortalClient": "client",
+    "Catalog": "client",
+    "CatalogEntry": "client",
     "PortalClient": "client",
     "ComplianceReport": "compliance",
     "check": "compliance",

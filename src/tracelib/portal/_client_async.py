@@ -10,7 +10,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._client_core import OrganizationStatus, Receipt, Submission
-from ._client_ops import Operations, query_trace_flow
+from ._client_ops import (
+    Operations,
+    catalog_flow,
+    catalogs_flow,
+    query_trace_flow,
+    sync_catalogs_flow,
+)
 from ._outbox_rows import Row
 from ._outbox_store import Outbox
 from ._outbox_submit import Backoff, DrainReport
@@ -21,6 +27,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from .drivers import AsyncChannel, Channel
+    from .transports._catalog import Catalog
 
 __all__ = ["AsyncPortalClient"]
 
@@ -285,32 +292,70 @@ class AsyncPortalClient:
         """
         return await self._run(self._ops.upsert("certificate", certificate))
 
-    async def catalogs(self) -> Any:
+    async def catalogs(self) -> tuple[str, ...]:
         """See :meth:`PortalClient.catalogs`.
 
         Returns:
             The catalogue keys.
 
+        Raises:
+            PortalError: ``PORTAL_UNSUPPORTED`` for a transport without catalogues.
+
         Examples:
             >>> AsyncPortalClient.catalogs.__doc__.startswith("See")
             True
         """
-        return await self._run(self._ops.core.extra_flow("catalogs"))
+        return await self._run(catalogs_flow(self._ops.core))
 
-    async def get_catalog(self, key: str) -> Any:
+    async def get_catalog(
+        self, key: str, *, tree: bool = False, parent: str | None = None
+    ) -> Catalog:
         """See :meth:`PortalClient.get_catalog`.
 
         Args:
             key: The catalogue key.
+            tree: Ask for the nested form.
+            parent: For ``wards``: only those of this province.
 
         Returns:
             The catalogue.
+
+        Raises:
+            InputError: ``PORTAL_CATALOG_UNKNOWN_KEY`` before any request.
+            PortalError: The typed error of a failed request.
 
         Examples:
             >>> AsyncPortalClient.get_catalog.__doc__.startswith("See")
             True
         """
-        return await self._run(self._ops.core.extra_flow("catalog", key))
+        return await self._run(catalog_flow(self._ops.core, key, tree=tree, parent=parent))
+
+    async def sync_catalogs(self, *, tree: bool = False) -> dict[str, Catalog]:
+        """See :meth:`PortalClient.sync_catalogs` (the same requests, in the same order).
+
+        Args:
+            tree: Ask for the nested form of each ``DANH_MUC`` catalogue.
+
+        Returns:
+            ``{key: catalogue}``.
+
+        Raises:
+            PortalError: The typed error of a failed request.
+
+        Examples:
+            >>> import asyncio
+            >>> from tracelib.portal.drivers import InProcessChannel
+            >>> from tracelib.portal.emulator import PortalEmulator
+            >>> from tracelib.portal.transports.emulator import EmulatorTransport
+            >>> async def main(emu):
+            ...     async with AsyncPortalClient(EmulatorTransport("http://e"),
+            ...                                  channel=InProcessChannel(emu)) as client:
+            ...         return await client.sync_catalogs(tree=True)
+            >>> with PortalEmulator() as emu:
+            ...     [c.code for c in asyncio.run(main(emu))["nganhHang"].entries]
+            ['NONG_SAN', 'THUY_SAN']
+        """
+        return await self._run(sync_catalogs_flow(self._ops.core, tree=tree))
 
     async def query_trace(self, code: str) -> Any:
         """See :meth:`PortalClient.query_trace`.

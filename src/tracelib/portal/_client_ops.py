@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._client_core import ClientCore, Receipt, Submission
 from ._client_sla import ClientSla
@@ -15,6 +15,9 @@ from ._outbox_store import Outbox
 from ._outbox_submit import Backoff, DrainReport, Submitter
 from .sla import WorkingCalendar
 from .transport import EntityType, Flow, Transport
+
+if TYPE_CHECKING:
+    from .transports._catalog import Catalog
 
 __all__: list[str] = []
 
@@ -151,3 +154,32 @@ def query_trace_flow(core: ClientCore, code: str) -> Flow[Any]:
         result = yield from query_owner.query(EventQuery().match_any_epc(code))
         return result
     return (yield from core.extra_flow("query_trace", code))
+
+
+def catalogs_flow(core: ClientCore) -> Flow[tuple[str, ...]]:
+    """The transport's catalogue keys (``PORTAL_UNSUPPORTED`` without a ``catalogs``)."""
+    keys = yield from core.extra_flow("catalogs")
+    return tuple(keys)
+
+
+def catalog_flow(
+    core: ClientCore, key: str, *, tree: bool = False, parent: str | None = None
+) -> Flow[Catalog]:
+    """One catalogue; options are passed only when set (a ``catalog(key)`` of a third-party
+    transport still works)."""
+    options: dict[str, Any] = {}
+    if tree:
+        options["tree"] = True
+    if parent is not None:
+        options["parent"] = parent
+    catalog: Catalog = yield from core.extra_flow("catalog", key, **options)
+    return catalog
+
+
+def sync_catalogs_flow(core: ClientCore, *, tree: bool = False) -> Flow[dict[str, Catalog]]:
+    """Every catalogue the transport lists, one request each, in key order."""
+    keys = yield from catalogs_flow(core)
+    found: dict[str, Catalog] = {}
+    for key in keys:
+        found[key] = yield from catalog_flow(core, key, tree=tree)
+    return found

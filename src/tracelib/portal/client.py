@@ -45,19 +45,34 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._client_async import AsyncPortalClient
 from ._client_core import OrganizationStatus, Receipt, Submission
-from ._client_ops import Operations, query_trace_flow
+from ._client_ops import (
+    Operations,
+    catalog_flow,
+    catalogs_flow,
+    query_trace_flow,
+    sync_catalogs_flow,
+)
 from ._outbox_rows import Row
 from ._outbox_store import Outbox
 from ._outbox_submit import Backoff, DrainReport
 from .sla import SlaTracker, WorkingCalendar
 from .transport import EntityType, Flow, Transport
+from .transports._catalog import Catalog, CatalogEntry
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
     from .drivers import Channel
 
-__all__ = ["AsyncPortalClient", "OrganizationStatus", "PortalClient", "Receipt", "Submission"]
+__all__ = [
+    "AsyncPortalClient",
+    "Catalog",
+    "CatalogEntry",
+    "OrganizationStatus",
+    "PortalClient",
+    "Receipt",
+    "Submission",
+]
 
 T = TypeVar("T")
 
@@ -383,11 +398,12 @@ class PortalClient:
         """
         return self._run(self._ops.upsert("certificate", certificate))
 
-    def catalogs(self) -> Any:
-        """The catalogue keys the target offers (transports with a ``catalogs`` operation).
+    def catalogs(self) -> tuple[str, ...]:
+        """The catalogue keys the target offers (no request for the ``nbc-v5`` and
+        ``emulator`` transports: the keys come from the profile).
 
         Returns:
-            What the transport returns.
+            The keys (``nganhHang``, ``vungTrong``, ..., ``provinces``, ``wards``).
 
         Raises:
             PortalError: ``PORTAL_UNSUPPORTED`` for a transport without catalogues.
@@ -401,30 +417,61 @@ class PortalClient:
             ...
             tracelib.portal.errors.PortalError: the export transport has no catalogs operation
         """
-        return self._run(self._ops.core.extra_flow("catalogs"))
+        return self._run(catalogs_flow(self._ops.core))
 
-    def get_catalog(self, key: str) -> Any:
-        """One catalogue (``nganhHang``, ``vungTrong``, ``quyCachDongGoi``...).
+    def get_catalog(self, key: str, *, tree: bool = False, parent: str | None = None) -> Catalog:
+        """One catalogue (``nganhHang``, ``vungTrong``, ``quyCachDongGoi``, ``provinces``...).
 
         Args:
-            key: The catalogue key.
+            key: The catalogue key (one of :meth:`catalogs`).
+            tree: Ask the target for the nested form (the result gives both forms anyway:
+                :meth:`Catalog.roots` and :meth:`Catalog.flat`).
+            parent: For ``wards``: only those of this province.
 
         Returns:
-            What the transport returns (flat list or tree).
+            The catalogue.
 
         Raises:
+            InputError: ``PORTAL_CATALOG_UNKNOWN_KEY`` before any request.
+            TransientError: 5xx, timeout or connection failure (retryable).
+            AuthError: Credentials refused after one refresh.
             PortalError: ``PORTAL_UNSUPPORTED`` for a transport without catalogues.
 
         Examples:
-            >>> import tempfile
-            >>> from tracelib.portal.transports.export import ExportTransport
-            >>> with PortalClient(ExportTransport(tempfile.mkdtemp())) as client:
-            ...     client.get_catalog("nganhHang")
-            Traceback (most recent call last):
-            ...
-            tracelib.portal.errors.PortalError: the export transport has no catalog operation
+            >>> from tracelib.portal.drivers import InProcessChannel
+            >>> from tracelib.portal.emulator import PortalEmulator
+            >>> from tracelib.portal.transports.emulator import EmulatorTransport
+            >>> with PortalEmulator() as emu, PortalClient(EmulatorTransport("http://e"),
+            ...         channel=InProcessChannel(emu)) as client:
+            ...     client.get_catalog("quyCachDongGoi").label("THUNG_10KG")
+            'Thùng carton > Thùng 10 kg'
         """
-        return self._run(self._ops.core.extra_flow("catalog", key))
+        return self._run(catalog_flow(self._ops.core, key, tree=tree, parent=parent))
+
+    def sync_catalogs(self, *, tree: bool = False) -> dict[str, Catalog]:
+        """Fetch every catalogue of :meth:`catalogs`, one request each, in key order.
+
+        Args:
+            tree: Ask for the nested form of each ``DANH_MUC`` catalogue.
+
+        Returns:
+            ``{key: catalogue}``.
+
+        Raises:
+            TransientError: A request failed and may succeed later (nothing is kept).
+            PortalError: ``PORTAL_UNSUPPORTED`` for a transport without catalogues.
+
+        Examples:
+            >>> from tracelib.portal.drivers import InProcessChannel
+            >>> from tracelib.portal.emulator import PortalEmulator
+            >>> from tracelib.portal.transports.emulator import EmulatorTransport
+            >>> with PortalEmulator() as emu, PortalClient(EmulatorTransport("http://e"),
+            ...         channel=InProcessChannel(emu)) as client:
+            ...     found = client.sync_catalogs()
+            >>> len(found), found["provinces"].get("40").name
+            (11, 'Nghệ An')
+        """
+        return self._run(sync_catalogs_flow(self._ops.core, tree=tree))
 
     def query_trace(self, code: str) -> Any:
         """Look a trace code, GTIN or Digital Link up at the target.

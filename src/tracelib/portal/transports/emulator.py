@@ -4,8 +4,10 @@ Master data (organisation, products, locations, chains, media, certificates) goe
 emulator's ``nbc-v5`` face with the same requests the experimental
 :class:`~tracelib.portal.transports.nbc_v5.NbcV5Transport` sends (paths and names from the
 same profile file the emulator serves), without the experimental warning: the peer is
-local. Events go to its EPCIS face (``POST {base_url}/epcis/capture``, job polling, lookup by
-event ID) through :class:`~tracelib.portal.transports.epcis.EpcisTransport`.
+local; so do the catalogues (:meth:`EmulatorTransport.catalogs`,
+:meth:`EmulatorTransport.catalog`). Events go to its EPCIS face
+(``POST {base_url}/epcis/capture``, job polling, lookup by event ID) through
+:class:`~tracelib.portal.transports.epcis.EpcisTransport`.
 
 Run it over HTTP (``PortalEmulator.serve()`` and an :class:`~tracelib.portal.drivers.HttpxChannel`)
 or in-process (any base URL and an :class:`~tracelib.portal.drivers.InProcessChannel`).
@@ -27,6 +29,7 @@ from collections.abc import Callable, Sequence
 from ...epcis.client import Auth, CaptureLimits, PollPolicy
 from ..profile import NbcProfile
 from ..transport import EntityType, Flow, Item, Outcome
+from ._catalog import Catalog
 from .epcis import EpcisTransport
 from .nbc_v5 import NbcV5Transport
 
@@ -162,3 +165,57 @@ class EmulatorTransport:
         if entity_type == "event":
             return self.epcis.lookup(entity_type, items)
         return self.portal.lookup(entity_type, items)
+
+    def catalog_keys(self) -> tuple[str, ...]:
+        """The catalogue keys of the profile the emulator serves (no request).
+
+        Returns:
+            The keys (``[catalogues].keys``, then ``provinces`` and ``wards``).
+
+        Examples:
+            >>> "quyCachDongGoi" in EmulatorTransport("http://emulator").catalog_keys()
+            True
+        """
+        return self.portal.catalog_keys()
+
+    def catalogs(self) -> Flow[tuple[str, ...]]:
+        """The catalogue keys, as a flow that makes no request.
+
+        Returns:
+            A flow returning :meth:`catalog_keys`.
+
+        Examples:
+            >>> from tracelib.portal.drivers import InProcessChannel, run_sync
+            >>> from tracelib.portal.emulator import PortalEmulator
+            >>> with PortalEmulator() as emu:
+            ...     run_sync(EmulatorTransport("http://e").catalogs(), InProcessChannel(emu))[:2]
+            ('nganhHang', 'vungTrong')
+        """
+        return self.portal.catalogs()
+
+    def catalog(self, key: str, *, tree: bool = False, parent: str | None = None) -> Flow[Catalog]:
+        """Fetch one catalogue from the emulator's ``nbc-v5`` face.
+
+        Args:
+            key: A key of :meth:`catalog_keys`.
+            tree: Ask for the nested form.
+            parent: For ``wards``: only those of this province.
+
+        Returns:
+            A flow returning the catalogue.
+
+        Raises:
+            InputError: ``PORTAL_CATALOG_UNKNOWN_KEY`` (at once, before any request) or
+                ``PORTAL_CATALOG_BAD_OPTION``.
+            PortalError: From the flow: the typed error of a failed request.
+
+        Examples:
+            >>> from tracelib.portal.drivers import InProcessChannel, run_sync
+            >>> from tracelib.portal.emulator import PortalEmulator
+            >>> with PortalEmulator() as emu:
+            ...     cat = run_sync(EmulatorTransport("http://e").catalog("nganhHang", tree=True),
+            ...                    InProcessChannel(emu))
+            >>> cat, [e.code for e in cat.entries]
+            (Catalog('nganhHang', 6 entries, tree), ['NONG_SAN', 'THUY_SAN'])
+        """
+        return self.portal.catalog(key, tree=tree, parent=parent)

@@ -15,7 +15,9 @@ What it sends, one request per record (no batch endpoint was observed):
 * ``chain`` — ``create_order`` for the product the chain depends on; the first event
   creates the portal chain (the trace code);
 * ``event`` — ``create_event`` (``CREATED``), then :meth:`NbcV5Transport.confirm` calls
-  ``confirm_event`` (``CONFIRMED``).
+  ``confirm_event`` (``CONFIRMED``);
+* catalogues (*danh mục*) — ``catalogs()`` lists the profile's keys, ``catalog(key)``
+  fetches one (see :mod:`~tracelib.portal.transports._catalog_ops`).
 
 Per-record refusals (bad GTIN, unfetchable image...) are ``FAILED`` outcomes; failures of
 the connection, the rate limit, the credentials or the organisation raise, and the outbox
@@ -43,6 +45,7 @@ from ...epcis.client import Response as _Response
 from ..errors import ConflictError, OrganizationNotActivated, PortalError, TransientError
 from ..profile import NbcProfile
 from ..transport import EntityType, Flow, Item, Outcome, OutcomeState
+from ._catalog_ops import CatalogOperations
 from ._errors import ErrorPatterns, compile_patterns, error_for_response, from_client_error
 
 __all__ = ["NbcV5Transport"]
@@ -69,7 +72,7 @@ _FIND = {
 _STAGE_KEYS = ("txng:stage", "https://tracelib.dev/ns/portal#stage")
 
 
-class NbcV5Transport:
+class NbcV5Transport(CatalogOperations):
     """Send records to the portal's observed ``nbc-v5`` API (experimental).
 
     Args:
