@@ -2,11 +2,12 @@
 
 ``_xml_fast`` (events of an XML document or stream read the quick way), ``_models_fast``
 (events checked by a validator built from the models' own schemas) and the quick document
-path of ``_jsonld_read`` are compared with the careful readers, the same code with the quick
-paths switched off: equal models down to every value's type, the fields each model was given
-and its extras, extension nodes with their prefixes, the same findings and source prefixes,
-or the same error (class, code, line, path and message). On the whole corpus, on generated
-documents and on XML that strays from the quick path in every way it checks.
+and bare-event paths of ``_jsonld_read`` (bare events: ``test_fast_paths_bare.py``) are
+compared with the careful readers, the same code with the quick paths switched off: equal
+models down to every value's type, the fields each model was given and its extras, extension
+nodes with their prefixes, the same findings and source prefixes, or the same error (class,
+code, line, path and message). On the whole corpus, on generated documents and on XML that
+strays from the quick path in every way it checks.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def _careful(read: Any, data: Any) -> tuple[Any, ...]:
             _xml_read_doc, "quick_events", lambda element: (list(element), [None] * len(element))
         )
         mp.setattr(_jsonld_read, "_quick_document", lambda *args: None)
+        mp.setattr(_jsonld_read, "_quick_event", lambda *args: None)
+        mp.setattr(_jsonld_read, "_plain_context", lambda obj: None)
         return _outcome(read, data)
 
 

@@ -84,6 +84,10 @@ class _Bad:
         self.name = name
 
 
+#: The decoder of :func:`loads` (``json.loads`` with these options makes one per call).
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_float=Number, parse_constant=_constant)
+
+
 def _problems(text: str) -> list[tuple[str, str, str]]:
     """(code, path, message) of every repeated member and non-JSON constant, in order."""
     tree = json.loads(text, object_pairs_hook=_Keep, parse_constant=_Bad)
@@ -192,9 +196,9 @@ def loads(data: object, *, strict: bool = True) -> tuple[Any, list[tuple[str, st
     repeated: list[tuple[str, str]] = []
     try:
         try:
-            value = json.loads(
-                text, object_pairs_hook=_pairs, parse_float=Number, parse_constant=_constant
-            )
+            if text.startswith(_BOM):  # json.loads refuses it with its own message
+                json.loads(text)
+            value = _DECODER.decode(text)
         except (_DuplicateError, _ConstantError):
             problems = _problems(text)
             for code, path, message in problems:

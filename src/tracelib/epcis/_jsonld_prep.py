@@ -85,6 +85,35 @@ class Prep:
         # A prefixed member name -> how the models bind it (see _key).
         self._keys: dict[str, tuple[str, str, str] | bool] = {}
 
+    def fresh(self) -> Prep:
+        """A preparation for another document with the same prefixes.
+
+        It shares what depends only on the prefixes (how member names bind), not the
+        shared models of this one's document.
+
+        Returns:
+            The new preparation.
+
+        Examples:
+            >>> prep = Prep({})
+            >>> other = prep.fresh()
+            >>> other._keys is prep._keys, other._points is prep._points
+            (True, False)
+        """
+        other = Prep.__new__(Prep)
+        other._namespaces = self._namespaces
+        other._merged = self._merged
+        other._points = {}
+        other._places = {}
+        other._ilmds = {}
+        other._keys = self._keys
+        return other
+
+    @property
+    def merged(self) -> Mapping[str, str]:
+        """The prefixes the models bind with (``namespaces`` with the EPCIS defaults)."""
+        return self._merged
+
     def event(self, item: dict[str, Any]) -> None:
         """Prepare one event in place.
 

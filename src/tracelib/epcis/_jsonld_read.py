@@ -6,7 +6,9 @@ each event (offline), passes the prefixes in scope to the models, turns the expa
 the standard field, attaches :class:`~tracelib.epcis.findings.Finding` objects and records
 the prefixes in scope of each event (:func:`tracelib.epcis._source.attach_namespaces`).
 Events without their own ``@context`` go through :class:`~tracelib.epcis._jsonld_prep.Prep`
-first (the same models, for less work).
+first (the same models, for less work); plain events of a document, and bare events (with
+their ``@context``), are then checked by the quick validators of
+:mod:`~tracelib.epcis._models_fast`, falling back to the models for anything else.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import EpcisError, JsonLdError
-from ._context import DEFAULT_NAMESPACES, merge_namespaces
+from ._context import DEFAULT_NAMESPACES, JsonLdContext, merge_namespaces
 from ._jsonld_context import (
     EMPTY,
     Active,
@@ -29,7 +31,7 @@ from ._jsonld_context import (
 from ._jsonld_prep import Prep
 from ._models_base import NAMESPACES_KEY, epcis_error_from_validation
 from ._models_extensible import prefix_changes
-from ._models_fast import validate_event, with_events
+from ._models_fast import validate_bare_event, validate_event, with_events
 from ._source import attach_namespaces
 from .findings import Finding, attach_findings
 
@@ -271,6 +273,94 @@ def _quick_document(
     return document
 
 
+#: The preparation of bare events with the default prefixes (its bindings are reused).
+_default_prep: Prep | None = None
+#: Plain ``@context`` values of bare events (a URL or a list of URLs that the context
+#: processing accepts without a problem and that bind the default prefixes only), by
+#: :func:`_context_key`, with their (immutable) model value.
+_PLAIN_CONTEXTS: dict[str | tuple[str, ...], JsonLdContext] = {}
+_PLAIN_LIMIT = 256
+
+
+def _context_key(value: Any) -> str | tuple[str, ...] | None:
+    """The key of a ``@context`` value made of URLs only, or ``None``."""
+    if type(value) is str:
+        return value
+    if type(value) is list and all(type(item) is str for item in value):
+        return tuple(value)
+    return None
+
+
+def _plain_context(obj: dict[str, Any]) -> JsonLdContext | None:
+    """The model value of the bare event's ``@context`` when it is a known plain one."""
+    value = obj.get("@context")
+    key = _context_key(value) if value is not None else None
+    return None if key is None else _PLAIN_CONTEXTS.get(key)
+
+
+def _remember_context(value: Any, problems: list[Problem], namespaces: Mapping[str, str]) -> None:
+    key = _context_key(value)
+    if key is None or problems or _differs(namespaces):
+        return
+    if len(_PLAIN_CONTEXTS) >= _PLAIN_LIMIT:
+        _PLAIN_CONTEXTS.clear()
+    _PLAIN_CONTEXTS[key] = JsonLdContext.of(value)
+
+
+def _read_bare_event(obj: dict[str, Any], *, strict: bool) -> Any:
+    """A bare event (``obj["type"]`` is an event type) with its own ``@context``, if any."""
+    findings: list[Finding] = []
+    namespaces: Mapping[str, str]
+    context = _plain_context(obj)
+    if context is not None:
+        namespaces = DEFAULT_NAMESPACES  # what processing it gives (equal mappings)
+    else:
+        active = EMPTY
+        if "@context" in obj:
+            problems: list[Problem] = []
+            active = process(obj["@context"], EMPTY, "$['@context']", problems)
+            findings = _problems_to_findings(problems, strict=strict)
+        namespaces = effective_namespaces(active)
+        if "@context" in obj:
+            _remember_context(obj["@context"], problems, namespaces)
+    event = _quick_event(obj, namespaces, context)
+    if event is None:
+        event = _validate_event(_persistent_disposition(obj, "$"), namespaces, "$")
+    if _differs(namespaces):
+        attach_namespaces(event, namespaces)
+    if findings:
+        attach_findings(event, findings)
+    return event
+
+
+def _quick_event(
+    obj: dict[str, Any], namespaces: Mapping[str, str], context: JsonLdContext | None = None
+) -> Any:
+    """A bare event read the quick way (:mod:`~tracelib.epcis._models_fast`), or ``None``.
+
+    The event (without an expanded persistent disposition) is prepared on a copy with the
+    prefixes of its own ``@context`` and checked by the quick validator, which keeps the
+    ``@context`` (``context``: its model value, known already). ``obj`` is not changed: on
+    ``None`` the caller reads it as before, and reports what is wrong.
+    """
+    pd_curie, pd_iri = _PD_KEYS
+    if pd_curie in obj or pd_iri in obj:
+        return None
+    global _default_prep
+    if _differs(namespaces):
+        prep = Prep(namespaces)
+        merged = prep.merged
+    else:
+        prep = _default_prep = _default_prep or Prep(DEFAULT_NAMESPACES)
+        prep = prep.fresh()
+        merged = DEFAULT_NAMESPACES
+    copy = dict(obj)
+    if context is not None:
+        copy["@context"] = context
+    prep.event(copy)
+    return validate_bare_event(copy, merged)
+
+
 def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
     findings: list[Finding] = []
     active = EMPTY
@@ -352,19 +442,7 @@ def read_top(obj: Any, *, strict: bool) -> Any:
     raw_kind = obj.get("type")
     kind = raw_kind if isinstance(raw_kind, str) or raw_kind is None else ""
     if kind in EVENT_TYPES:
-        active = EMPTY
-        findings: list[Finding] = []
-        if "@context" in obj:
-            problems: list[Problem] = []
-            active = process(obj["@context"], EMPTY, "$['@context']", problems)
-            findings = _problems_to_findings(problems, strict=strict)
-        namespaces = effective_namespaces(active)
-        event = _validate_event(_persistent_disposition(obj, "$"), namespaces, "$")
-        if _differs(namespaces):
-            attach_namespaces(event, namespaces)
-        if findings:
-            attach_findings(event, findings)
-        return event
+        return _read_bare_event(obj, strict=strict)
     if kind in _DOCUMENTS or (kind is None and "captureID" in obj):
         return _read_document(obj, kind or "EPCISCaptureJob", strict=strict)
     path = "$.type" if "type" in obj else "$"

@@ -13,7 +13,10 @@ quantity and persistent disposition checks, nested models) in which
 
 * the ``Extensible`` after-validator is left out, and in exchange every object must be
   without prefixed members (its extra members are refused) and an event without
-  ``@context`` (``null`` only): the two cases where that validator changes nothing;
+  ``@context`` (``null`` only): the two cases where that validator changes nothing. A bare
+  event keeps its ``@context`` (:func:`validate_bare_event`): the event is then given back
+  only when that context re-binds no prefix of the validation (``prefix_changes``), the
+  third case where the validator changes nothing;
 * an extension node must be an :class:`~tracelib.epcis.models.Extension` instance (what the
   node's validator returns unchanged; a dump dict is refused).
 
@@ -26,11 +29,15 @@ would refuse: each change only narrows what the validator accepts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic_core import SchemaValidator, core_schema
 
-__all__ = ["validate_event", "with_events"]
+from ._context import DEFAULT_NAMESPACES, merge_namespaces
+from ._models_extensible import prefix_changes
+
+__all__ = ["validate_bare_event", "validate_event", "with_events"]
 
 
 class _Never:
@@ -74,11 +81,13 @@ def _quick(schema: Any, extension_type: type, dump_check: Any) -> Any:
     return out
 
 
-def _event_schema(cls: Any) -> Any:
+def _event_schema(cls: Any, *, keep_context: bool = False) -> Any:
     from ._extensions import Extension
     from ._extensions_build import validate_dump
 
     schema = _quick(cls.__pydantic_core_schema__, Extension, validate_dump)
+    if keep_context:
+        return schema
     model = schema
     while model.get("type") != "model":  # definitions around the model (shared parts)
         model = model["schema"]
@@ -89,12 +98,15 @@ def _event_schema(cls: Any) -> Any:
     return schema
 
 
-# event type -> its quick validator
+# event type -> its quick validator (``@context`` null only)
 _VALIDATORS: dict[str, Any] = {}
+# event type -> its quick validator keeping ``@context`` (bare events)
+_BARE_VALIDATORS: dict[str, Any] = {}
 
 
-def _validators() -> dict[str, Any]:
-    if not _VALIDATORS:
+def _validators(*, keep_context: bool = False) -> dict[str, Any]:
+    found = _BARE_VALIDATORS if keep_context else _VALIDATORS
+    if not found:
         from ._models_events import (
             AggregationEvent,
             AssociationEvent,
@@ -111,9 +123,10 @@ def _validators() -> dict[str, Any]:
             TransformationEvent,
             AssociationEvent,
         ):
-            built[cls.__name__] = SchemaValidator(_event_schema(cls)).validate_python
-        _VALIDATORS.update(built)
-    return _VALIDATORS
+            schema = _event_schema(cls, keep_context=keep_context)
+            built[cls.__name__] = SchemaValidator(schema).validate_python
+        found.update(built)
+    return found
 
 
 def validate_event(data: dict[str, Any]) -> Any:
@@ -141,6 +154,64 @@ def validate_event(data: dict[str, Any]) -> Any:
         return validate(data)
     except Exception:
         return None
+
+
+# context JSON text -> whether it re-binds a default prefix (see validate_bare_event)
+_DEFAULT_REBINDS: dict[str, bool] = {}
+_CACHE_LIMIT = 1024
+
+
+def validate_bare_event(data: dict[str, Any], namespaces: Mapping[str, str]) -> Any:
+    """The model of a prepared bare event that may carry ``@context``, or ``None``.
+
+    As :func:`validate_event`, with the ``@context`` member validated as the models do; the
+    model is given back only when that context re-binds no prefix of ``namespaces`` (where
+    the models' ``Extensible`` validator would re-bind the event's nodes).
+
+    Args:
+        data: A JSON-LD-shaped event dict, extensions as nodes, ``@context`` as parsed.
+        namespaces: The prefixes the nodes were bound with, merged with the defaults
+            (:func:`~tracelib.epcis._context.merge_namespaces`; merged again unless it is
+            ``DEFAULT_NAMESPACES`` itself).
+
+    Returns:
+        The model (as the models' own validation gives it), or ``None``.
+
+    Examples:
+        >>> context = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+        >>> event = {"@context": context, "type": "ObjectEvent", "action": "ADD",
+        ...          "eventTimeZoneOffset": "+07:00", "eventTime": "2024-05-01T08:30:00+07:00"}
+        >>> validate_bare_event(event, {}).context.urls == (context,)
+        True
+        >>> vn = {"vn": "https://htx.example.vn/ns/"}
+        >>> validate_bare_event({**event, "@context": vn}, vn).context.namespaces == vn
+        True
+        >>> validate_bare_event({**event, "@context": vn}, {}) is None  # the models re-bind
+        True
+    """
+    kind = data.get("type")
+    validators = _BARE_VALIDATORS or _validators(keep_context=True)
+    validate = validators.get(kind) if type(kind) is str else None
+    if validate is None:
+        return None
+    try:
+        event = validate(data)
+    except Exception:
+        return None
+    context = event.context
+    if context is None:
+        return event
+    if namespaces is DEFAULT_NAMESPACES:
+        rebinds = _DEFAULT_REBINDS.get(context.json)
+        if rebinds is None:
+            if len(_DEFAULT_REBINDS) >= _CACHE_LIMIT:
+                _DEFAULT_REBINDS.clear()
+            rebinds = _DEFAULT_REBINDS[context.json] = bool(
+                prefix_changes(DEFAULT_NAMESPACES, context)
+            )
+    else:
+        rebinds = bool(prefix_changes(merge_namespaces(namespaces), context))
+    return None if rebinds else event
 
 
 def with_events(document: Any, events: tuple[Any, ...]) -> Any:
