@@ -424,7 +424,8 @@ def test_async_stream_and_close(server):
     got, sub = asyncio.run(main())
     assert got == [[f"urn:epc:id:sgtin:{GCP}.0012.3001"], [f"urn:epc:id:sgtin:{GCP}.0012.3003"]]
     assert (sub.close_code, sub.close_reason, sub.pings) == (1000, "xong", 1)
-    assert server.all_websockets[0].pongs == [b"async"]
+    # the server reads the pong on its own thread: wait for it rather than race it
+    assert server.all_websockets[0].wait_pong(1, timeout=WAIT) == [b"async"]
 
 
 def test_async_errors(server):
