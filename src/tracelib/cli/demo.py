@@ -372,6 +372,7 @@ def add_parser(commands: Any) -> None:
         ),
     )
     demo.add_argument(
+        "-o",
         "--out",
         default="demo-output",
         metavar="DIR",
