@@ -32,8 +32,13 @@ def _module(name: str) -> Any | None:
         raise  # pragma: no cover - a broken codec module must not be hidden
 
 
-def parse_text(data: str | bytes | bytearray | memoryview) -> Any:
-    """A document or event model from XML or JSON-LD text."""
+def parse_text(data: str | bytes | bytearray | memoryview, *, sources: bool = True) -> Any:
+    """A document or event model from XML or JSON-LD text.
+
+    ``sources=False``: the caller needs the models only, not the prefixes in scope of each
+    event (:func:`tracelib.epcis._source.source_namespaces`) nor the findings, so the
+    JSON-LD reader records neither (the same models, the same errors).
+    """
     raw = bytes(data) if isinstance(data, (bytearray, memoryview)) else data
     if isinstance(raw, bytes):
         is_xml = raw[:64].lstrip(_WS)[:1] == b"<"
@@ -48,6 +53,13 @@ def parse_text(data: str | bytes | bytearray | memoryview) -> Any:
             code="EPCIS_XML_UNAVAILABLE",
             position=0,
         )
+    if not is_xml and not sources:
+        from ._jsonld_parse import loads
+        from ._jsonld_read import read_top
+
+        # What tracelib.epcis.jsonld.from_jsonld does, without its findings and prefixes.
+        value, _ = loads(raw, strict=False)
+        return read_top(value, strict=False, sources=False)
     codec = _module("_codec")
     if codec is not None:
         return codec.parse(raw, format="xml" if is_xml else "jsonld")
@@ -104,13 +116,19 @@ def _context_prefixes(context: Any) -> dict[str, str]:
 # -- models -> events ----------------------------------------------------------------------------
 
 
-def events_and_ignores(data: Any, *, honour: bool = True) -> tuple[list[Any], tuple[str, ...]]:
-    """The events of ``data`` and the Clark names a document's ``ignoreFields`` lists."""
+def events_and_ignores(
+    data: Any, *, honour: bool = True, sources: bool = True
+) -> tuple[list[Any], tuple[str, ...]]:
+    """The events of ``data`` and the Clark names a document's ``ignoreFields`` lists.
+
+    ``sources``: as for :func:`parse_text` (``False`` unless the prefixes in scope of each
+    event are looked up, ``namespaces="source"``).
+    """
     from ._models_base import EpcisModel
     from ._models_events import EpcisEvent
 
     if isinstance(data, (str, bytes, bytearray, memoryview)):
-        data = parse_text(data)
+        data = parse_text(data, sources=sources)
     if isinstance(data, EpcisEvent):
         return [data], ()
     events = getattr(data, "events", None) if isinstance(data, EpcisModel) else None

@@ -108,6 +108,9 @@ _VALUE_FORMS = {
 _Plan = tuple[tuple[int, str, str, dict[str, str]], ...]
 _LeafKey = tuple[str | None, str, str | None, str | None]
 _PREHASHERS: weakref.WeakSet[Prehasher] = weakref.WeakSet()
+_SHARED_LIMIT = 1024
+"""Entries of a pre-hasher's table of shared parts (see :meth:`Prehasher.tokens`); each pins
+its model, so the table is kept small."""
 
 
 def clear_caches() -> None:
@@ -118,14 +121,17 @@ def clear_caches() -> None:
             table.clear()
         prehasher._leaves.clear()
         prehasher._clarks.clear()
+        prehasher._shared.clear()
 
 
 class Prehasher:
     """Builds the pre-hash tokens of events for one set of options.
 
     Tokens that events repeat are memoised (bounded): the head's single values by their
-    text (``bizStep=https://ref.gs1.org/cbv/BizStep-shipping`` for ``shipping``), and
-    extension leaves by namespace, name, text and JSON type.
+    text (``bizStep=https://ref.gs1.org/cbv/BizStep-shipping`` for ``shipping``),
+    extension leaves by namespace, name, text and JSON type, and the tokens of a readPoint,
+    bizLocation or ilmd by the identity of its (frozen) model, which the readers share
+    between the events that repeat it.
 
     Args:
         canon: The value canonicaliser.
@@ -146,6 +152,7 @@ class Prehasher:
         "_ignore",
         "_leaves",
         "_plans",
+        "_shared",
         "_unify",
         "_values",
     )
@@ -170,6 +177,10 @@ class Prehasher:
         self._leaves: dict[_LeafKey, str] = {}
         self._clarks: dict[tuple[str | None, str, str | None], str] = {}
         self._plans: dict[type, _Plan] = {}
+        # Tokens of parts that readers share between events (one ReadPoint, BizLocation or
+        # Ilmd model for every event with the same content): {id(model): (model, tokens)}.
+        # The entry holds the model, so that its id cannot be reused while it is known.
+        self._shared: dict[int, tuple[Any, _Tokens]] = {}
         _PREHASHERS.add(self)
 
     def _plan(self, cls: type) -> _Plan:
@@ -234,10 +245,21 @@ class Prehasher:
             append(self._value("disposition=", value) if token is None else token)
         if d["persistent_disposition"]:
             self._persistent(out, d["persistent_disposition"])
-        if d["read_point"]:
-            self._place(out, "readPoint", d["read_point"])
-        if d["biz_location"]:
-            self._place(out, "bizLocation", d["biz_location"])
+        shared = self._shared
+        place = d["read_point"]
+        if place:
+            known = shared.get(id(place))
+            if known is not None and known[0] is place:
+                out.extend(known[1])
+            else:
+                out.extend(self._share(place, self._place_tokens("readPoint", place)))
+        place = d["biz_location"]
+        if place:
+            known = shared.get(id(place))
+            if known is not None and known[0] is place:
+                out.extend(known[1])
+            else:
+                out.extend(self._share(place, self._place_tokens("bizLocation", place)))
         sensors = d["sensor_element_list"]
         ilmd = d.get("ilmd")
         if self._cbv21:
@@ -250,7 +272,13 @@ class Prehasher:
             lists = d["biz_transaction_list"] or d["source_list"] or d["destination_list"]
             tail = self._lists(event) if lists else []
             if ilmd is not None:
-                tail.append(["ilmd", *self._sorted_extensions(ilmd.extensions)])
+                known = shared.get(id(ilmd))
+                if known is not None and known[0] is ilmd:
+                    tail.append(known[1])
+                else:
+                    tail.append(
+                        self._share(ilmd, ["ilmd", *self._sorted_extensions(ilmd.extensions)])
+                    )
             if stray:
                 tail.append(stray)
         leaves = self._leaves.get
@@ -290,14 +318,22 @@ class Prehasher:
         token = table[value] = label + text
         return token
 
-    def _place(self, out: _Tokens, label: str, place: Any) -> None:
+    def _share(self, model: Any, tokens: _Tokens) -> _Tokens:
+        """Remember the ``tokens`` of a shared part ``model`` (never changed afterwards)."""
+        shared = self._shared
+        if len(shared) >= _SHARED_LIMIT:
+            shared.clear()
+        shared[id(model)] = (model, tokens)
+        return tokens
+
+    def _place_tokens(self, label: str, place: Any) -> _Tokens:
         d = place.__dict__
-        out.append(label)
         ident = d["id"]
         token = self._ids.get(ident)
-        out.append(self._value("id=", ident) if token is None else token)
+        out = [label, self._value("id=", ident) if token is None else token]
         if d["extensions"]:
             out.extend(self._sorted_extensions(d["extensions"]))
+        return out
 
     def _persistent(self, out: _Tokens, persistent: Any) -> None:
         cbv = self._canon.cbv

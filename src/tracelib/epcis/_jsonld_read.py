@@ -170,6 +170,7 @@ def read_event(
     event_index: int | None = None,
     findings: list[Finding] | None = None,
     prep: Prep | None = None,
+    sources: bool = True,
 ) -> Any:
     """Validate one event object.
 
@@ -184,6 +185,7 @@ def read_event(
             event itself).
         prep: The :class:`~tracelib.epcis._jsonld_prep.Prep` of ``namespaces`` (made here
             when ``None``); ``obj`` itself is never changed.
+        sources: Record the prefixes in scope of the event (see :func:`read_top`).
 
     Returns:
         The event model.
@@ -208,7 +210,7 @@ def read_event(
             obj = dict(obj)
         (prep or Prep(namespaces)).event(obj)
     event = _validate_event(obj, namespaces, path)
-    if _differs(namespaces):
+    if sources and _differs(namespaces):
         attach_namespaces(event, namespaces)
     if own:
         if findings is None:
@@ -238,7 +240,8 @@ def _quick_document(
     prepared on a copy and checked by the quick validator; the document is then validated
     with an empty event list and given the events, unless its own ``@context`` re-binds a
     prefix (the models would re-bind the events' nodes). ``obj`` is not changed: on
-    ``None`` the caller reads it as before, and reports what is wrong.
+    ``None`` the caller reads it as before, and reports what is wrong. The caller records
+    the prefixes of the events.
     """
     prepare = Prep(namespaces).event
     pd_curie, pd_iri = _PD_KEYS
@@ -266,11 +269,7 @@ def _quick_document(
         return None
     if prefix_changes(merge_namespaces(namespaces), document.context):
         return None
-    document = with_events(document, tuple(models))
-    if namespaces is not DEFAULT_NAMESPACES:
-        for event in models:
-            attach_namespaces(event, namespaces)
-    return document
+    return with_events(document, tuple(models))
 
 
 #: The preparation of bare events with the default prefixes (its bindings are reused).
@@ -307,7 +306,7 @@ def _remember_context(value: Any, problems: list[Problem], namespaces: Mapping[s
     _PLAIN_CONTEXTS[key] = JsonLdContext.of(value)
 
 
-def _read_bare_event(obj: dict[str, Any], *, strict: bool) -> Any:
+def _read_bare_event(obj: dict[str, Any], *, strict: bool, sources: bool) -> Any:
     """A bare event (``obj["type"]`` is an event type) with its own ``@context``, if any."""
     findings: list[Finding] = []
     namespaces: Mapping[str, str]
@@ -326,7 +325,7 @@ def _read_bare_event(obj: dict[str, Any], *, strict: bool) -> Any:
     event = _quick_event(obj, namespaces, context)
     if event is None:
         event = _validate_event(_persistent_disposition(obj, "$"), namespaces, "$")
-    if _differs(namespaces):
+    if sources and _differs(namespaces):
         attach_namespaces(event, namespaces)
     if findings:
         attach_findings(event, findings)
@@ -361,7 +360,7 @@ def _quick_event(
     return validate_bare_event(copy, merged)
 
 
-def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
+def _read_document(obj: dict[str, Any], kind: str, *, strict: bool, sources: bool) -> Any:
     findings: list[Finding] = []
     active = EMPTY
     if "@context" in obj:
@@ -375,6 +374,9 @@ def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
     if events and kind in _QUICK:
         document = _quick_document(obj, kind, events, namespaces)
         if document is not None:
+            if sources and namespaces is not DEFAULT_NAMESPACES:
+                for event in document.events:
+                    attach_namespaces(event, namespaces)
             if findings:
                 attach_findings(document, findings)
             return document
@@ -394,6 +396,7 @@ def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
                     strict=strict,
                     event_index=index,
                     findings=findings,
+                    sources=sources,
                 )
                 own_context.add(index)
                 continue
@@ -410,7 +413,7 @@ def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
         raise epcis_error_from_validation(exc) from exc
     except RecursionError:
         raise EpcisError("$: nested too deeply", code="EPCIS_INVALID_STRUCTURE", path="$") from None
-    if events and namespaces is not DEFAULT_NAMESPACES:
+    if sources and events and namespaces is not DEFAULT_NAMESPACES:
         for index, event in enumerate(doc.events):
             if index not in own_context:
                 attach_namespaces(event, namespaces)
@@ -419,13 +422,16 @@ def _read_document(obj: dict[str, Any], kind: str, *, strict: bool) -> Any:
     return doc
 
 
-def read_top(obj: Any, *, strict: bool) -> Any:
+def read_top(obj: Any, *, strict: bool, sources: bool = True) -> Any:
     """The model of a parsed JSON-LD value: a document or a bare event.
 
     Args:
         obj: The parsed JSON (the reader's own: events are prepared in place).
         strict: Raise :class:`~tracelib.errors.JsonLdError` on protected term redefinitions
             instead of recording ``EPCIS_PROTECTED_TERM`` findings.
+        sources: Record the prefixes in scope of each event
+            (:func:`tracelib.epcis._source.attach_namespaces`); ``False`` when only the
+            models are needed (the event hash without ``namespaces="source"``).
 
     Returns:
         The document or event.
@@ -442,9 +448,9 @@ def read_top(obj: Any, *, strict: bool) -> Any:
     raw_kind = obj.get("type")
     kind = raw_kind if isinstance(raw_kind, str) or raw_kind is None else ""
     if kind in EVENT_TYPES:
-        return _read_bare_event(obj, strict=strict)
+        return _read_bare_event(obj, strict=strict, sources=sources)
     if kind in _DOCUMENTS or (kind is None and "captureID" in obj):
-        return _read_document(obj, kind or "EPCISCaptureJob", strict=strict)
+        return _read_document(obj, kind or "EPCISCaptureJob", strict=strict, sources=sources)
     path = "$.type" if "type" in obj else "$"
     raise EpcisError(
         f"{path}: not an EPCIS document or event type: {raw_kind!r}"

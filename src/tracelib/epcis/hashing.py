@@ -397,7 +397,9 @@ def event_hashes(
 
 
 def _prehash_texts(data: Any, opts: HashOptions, namespaces: Namespaces) -> list[str]:
-    events, ignore = events_and_ignores(data, honour=opts.document_ignore_fields)
+    events, ignore = events_and_ignores(
+        data, honour=opts.document_ignore_fields, sources=isinstance(namespaces, str)
+    )
     join = "".join
     if namespaces is None:
         tokens = opts._builder(None, ignore).tokens
