@@ -8,7 +8,6 @@ carry user extensions, and the wrapping of timestamps into :class:`Timestamp`.
 from __future__ import annotations
 
 import re
-from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import partial
@@ -25,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import core_schema
 
+from .._frozen_model import FrozenModel
 from ..errors import EpcisError
 
 if TYPE_CHECKING:
@@ -386,7 +386,7 @@ def epcis_error_from_validation(exc: ValidationError, *, root: str = "$") -> Epc
 # -- base classes ----------------------------------------------------------------------------
 
 
-class EpcisModel(BaseModel):
+class EpcisModel(FrozenModel, BaseModel):
     """Base of the EPCIS models: frozen, strict about members, errors as ``EpcisError``.
 
     Fields have snake_case Python names and the JSON-LD member names as aliases
@@ -411,24 +411,9 @@ class EpcisModel(BaseModel):
         regex_engine="rust-regex",
     )
 
-    def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise epcis_error_from_validation(exc) from exc
-
-    # pydantic treats an overridden __init__ as custom (and calls it for every nested object
-    # during validation); this one only converts errors, so declare it the base init.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Frozen like the GS1 value dataclasses (pydantic would raise its ValidationError).
-        raise FrozenInstanceError(
-            f"cannot assign to field {name!r}: {type(self).__name__} is frozen"
-        )
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}: {type(self).__name__} is frozen")
+    @classmethod
+    def _validation_error(cls, exc: ValidationError) -> Exception:
+        return epcis_error_from_validation(exc)
 
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:

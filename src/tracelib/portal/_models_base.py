@@ -14,7 +14,6 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import FrozenInstanceError
 from decimal import Decimal
 from functools import cache
 from typing import Any, ClassVar, Literal
@@ -29,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import Self
 
+from .._frozen_model import FrozenModel
 from ..errors import InputError
 from ._models_types import _invalid
 from .errors import IdentifierError
@@ -248,7 +248,7 @@ def decode_base64(value: object) -> object:
 # -- the base class --------------------------------------------------------------------------
 
 
-class PortalModel(BaseModel):
+class PortalModel(FrozenModel, BaseModel):
     """Base of the portal models: frozen, English field names, Vietnamese aliases.
 
     * :meth:`parse` reads a mapping or JSON text with English **or** Vietnamese keys (for one
@@ -279,22 +279,9 @@ class PortalModel(BaseModel):
     #: System fields left out of :meth:`internal_id`.
     _SYSTEM: ClassVar[frozenset[str]] = frozenset({"portal_refs"})
 
-    def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise model_error(exc) from exc
-
-    # pydantic treats an overridden __init__ as custom; this one only converts errors.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise FrozenInstanceError(
-            f"cannot assign to field {name!r}: {type(self).__name__} is frozen"
-        )
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}: {type(self).__name__} is frozen")
+    @classmethod
+    def _validation_error(cls, exc: ValidationError) -> Exception:
+        return model_error(exc)
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.canonical_json()))
