@@ -153,6 +153,8 @@ JSON_CASES: dict[tuple[str, ...], list[str]] = {
     ("gs1", "label"): [DL, "-o", "{dir}/label.svg", "--json"],
     ("epcis", "validate"): ["--no-schema", "--json", "{events}"],
     ("epcis", "convert"): ["{events}", "-o", "{dir}/ev.xml", "--json"],
+    ("epcis", "hash"): ["{events}", "--json"],
+    ("epcis", "capture"): ["{events}", "--url", "{epcis_url}", "--json"],
     ("chain", "keygen"): ["-o", "{dir}/new.jwk", "--actor", FARM, "--json"],
     ("chain", "append"): ["{bundle}", "--key", "{key}", "--payload", "{events}", "--json"],
     ("chain", "verify"): ["{bundle}", "--trust", "{trust}", "--json"],
@@ -176,8 +178,6 @@ NO_JSON = {
     ("demo",): "a story for people; its files are the machine-readable output",
     ("portal", "emulator"): "a server: tested in a process below",
     ("epcis", "query"): "prints JSON lines always; --json not accepted yet (epcis_rest.py)",
-    ("epcis", "hash"): "one hash ID per line; --json not offered yet (epcis_rest.py)",
-    ("epcis", "capture"): "no --json yet (epcis_rest.py)",
 }
 
 
@@ -190,9 +190,23 @@ def test_every_leaf_command_has_a_json_case_or_a_reason() -> None:
             assert "--json" not in _options(path), f"{_name(path)} has --json: add a case"
 
 
+@pytest.fixture
+def epcis_url() -> Iterator[str]:
+    """A loopback EPCIS repository, for the commands that talk to one."""
+    from tracelib.epcis.testing import EpcisTestServer
+
+    with EpcisTestServer(base_path="/epcis") as server:
+        yield server.url
+
+
 @pytest.mark.parametrize("path", sorted(JSON_CASES), ids=_name)
-def test_json_output_parses(capsys: Any, files: dict[str, str], path: tuple[str, ...]) -> None:
-    args = [a.format(**files) for a in JSON_CASES[path]]
+def test_json_output_parses(
+    capsys: Any, request: pytest.FixtureRequest, files: dict[str, str], path: tuple[str, ...]
+) -> None:
+    names = dict(files)
+    if any("{epcis_url}" in a for a in JSON_CASES[path]):
+        names["epcis_url"] = request.getfixturevalue("epcis_url")
+    args = [a.format(**names) for a in JSON_CASES[path]]
     status, out, err = run(capsys, *path, *args)
     assert status in (EXIT_OK, EXIT_INVALID), err
     lines = out.splitlines()

@@ -5,6 +5,12 @@ the file. ``capture`` sends a document to a repository's ``/capture`` (splitting
 repository's capture limits and waiting for the jobs); ``query`` reads ``GET /events`` with
 the documented query parameters, following the pages, and prints JSON lines.
 
+With ``--json``, ``hash`` prints one JSON object per event (JSON lines: ``file``, ``index``,
+``event_id`` as declared in the document, and ``hash_id``, or ``prehash`` with
+``--prehash``) and ``capture`` one object for the document (``file``, ``url``, ``captured``,
+``events``, ``payloads``, ``capture_ids``, ``errors`` as RFC 7807 problem objects); errors
+that stop a command are still one line on standard error.
+
 Credentials come from ``--user``/``$TRACELIB_EPCIS_PASSWORD`` (HTTP Basic) or
 ``$TRACELIB_EPCIS_TOKEN`` (bearer), never from the command line alone.
 """
@@ -38,8 +44,10 @@ def add_parsers(sub: Any) -> None:
         >>> parser = argparse.ArgumentParser(prog="tracelib epcis")
         >>> add_parsers(parser.add_subparsers())
         >>> args = parser.parse_args(["hash", "events.xml", "--cbv", "2.1"])
-        >>> args.file, args.cbv, args.algorithm, args.prehash
-        ('events.xml', '2.1', 'sha-256', False)
+        >>> args.file, args.cbv, args.algorithm, args.prehash, args.json
+        ('events.xml', '2.1', 'sha-256', False, False)
+        >>> parser.parse_args(["capture", "ev.jsonld", "--url", "http://h", "--json"]).json
+        True
     """
     hasher = sub.add_parser(
         "hash",
@@ -50,7 +58,8 @@ def add_parsers(sub: Any) -> None:
         ),
         epilog=(
             "examples:\n  tracelib epcis hash shipment.xml\n"
-            "  tracelib epcis hash --prehash harvest.jsonld"
+            "  tracelib epcis hash --prehash harvest.jsonld\n"
+            "  tracelib epcis hash --json shipment.xml"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -64,6 +73,9 @@ def add_parsers(sub: Any) -> None:
         help="the stem gs1: terms expand to",
     )
     hasher.add_argument("--prehash", action="store_true", help="print the pre-hash strings")
+    hasher.add_argument(
+        "--json", action="store_true", help="print one JSON object per event (JSON lines)"
+    )
     hasher.set_defaults(func=hash_command, command_name="tracelib epcis hash")
 
     capture = sub.add_parser(
@@ -73,7 +85,10 @@ def add_parsers(sub: Any) -> None:
             "Capture a document: split it to the repository's limits, send the parts and\n"
             "wait for the capture jobs. exit status: 0 captured, 1 refused or failed"
         ),
-        epilog="example:\n  tracelib epcis capture harvest.jsonld --url https://epcis.example.vn/epcis",
+        epilog=(
+            "examples:\n  tracelib epcis capture harvest.jsonld --url https://epcis.example.vn/epcis\n"
+            "  tracelib epcis capture harvest.jsonld --url https://epcis.example.vn/epcis --json"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     capture.add_argument("file", metavar="FILE", help="the document to capture")
@@ -83,6 +98,9 @@ def add_parsers(sub: Any) -> None:
         choices=("rollback", "proceed"),
         default="rollback",
         help="GS1-Capture-Error-Behaviour (default rollback)",
+    )
+    capture.add_argument(
+        "--json", action="store_true", help="print the result as one JSON object on stdout"
     )
     capture.set_defaults(func=capture_command, command_name="tracelib epcis capture")
 
@@ -154,17 +172,31 @@ def hash_command(args: argparse.Namespace) -> int:
     if not isinstance(source, bytes) and not source.is_file():
         raise UsageError(f"no such file: {args.file}")
     options = {"cbv_version": args.cbv, "gs1_voc": args.gs1_voc}
+    as_json = getattr(args, "json", False)
     try:
         with iter_events(source) as reader:
-            for event in reader:
+            for index, event in enumerate(reader):
                 if args.prehash:
                     text = hashing.prehash(event, **options)
                 else:
                     text = hashing.hash_id(event, algorithm=args.algorithm, **options)
+                if as_json:
+                    text = _hash_record(args, index, event, text)
                 write(sys.stdout, text)
     except EpcisError as exc:
         return _report(args.file, exc)
     return 0
+
+
+def _hash_record(args: argparse.Namespace, index: int, event: Any, text: str) -> str:
+    declared = event.event_id
+    record = {
+        "file": args.file,
+        "index": index,
+        "event_id": None if declared is None else str(declared),
+        "prehash" if args.prehash else "hash_id": text,
+    }
+    return json.dumps(record, ensure_ascii=False)
 
 
 def _client(args: argparse.Namespace) -> Any:
@@ -198,6 +230,18 @@ def capture_command(args: argparse.Namespace) -> int:
         return _report(args.url, exc)
     finally:
         client.close()
+    if getattr(args, "json", False):
+        record = {
+            "file": args.file,
+            "url": args.url,
+            "captured": report.success,
+            "events": report.event_count,
+            "payloads": report.payloads,
+            "capture_ids": list(report.capture_ids),
+            "errors": [problem.to_json() for problem in report.errors],
+        }
+        write(sys.stdout, json.dumps(record, ensure_ascii=False))
+        return 0 if report.success else 1
     for problem in report.errors:
         print(f"{args.file}: {problem}", file=sys.stderr)
     jobs = ", ".join(report.capture_ids) or "none"

@@ -9,15 +9,16 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ..errors import EpcisError
 from ._client_auth import Auth
 from ._client_capture import CaptureJob, CaptureLimits, CaptureReport
 from ._client_core import EpcisCore, ErrorBehaviour, Resource, members
-from ._client_errors import EpcisConnectionError, EpcisProtocolError
+from ._client_errors import EpcisConnectionError
 from ._client_http import Flow, Negotiation, Request, Response, Sleep
 from ._client_query import EventQuery
-from ._client_results import NamedQuery, QueryPage, Schedule, ServerInfo, Subscription
+from ._client_results import QueryPage, ServerInfo
 from ._client_retry import PollPolicy, RetryPolicy
+from ._client_sync_httpx import connection_error, events_url, make_core, next_page, to_response
+from ._client_sync_named import SyncNamedQueryMixin
 from ._client_ws_sync import SyncWsMixin
 
 __all__ = ["EpcisClient", "connection_error", "events_url", "make_core", "next_page", "to_response"]
@@ -25,99 +26,12 @@ __all__ = ["EpcisClient", "connection_error", "events_url", "make_core", "next_p
 T = TypeVar("T")
 
 
-_WHERE: dict[str, Resource] = {
-    "event_type": "eventTypes",
-    "epc": "epcs",
-    "biz_step": "bizSteps",
-    "biz_location": "bizLocations",
-    "read_point": "readPoints",
-    "disposition": "dispositions",
-}
-
-
-def events_url(core: EpcisCore, query: EventQuery | None, where: Mapping[str, str | None]) -> str:
-    """The first-page URL for a query and the resource keywords of ``pages()``.
-
-    Args:
-        core: The core.
-        query: The query.
-        where: ``event_type``, ``epc``, ``biz_step``, ``biz_location``, ``read_point``,
-            ``disposition`` (at most one) and ``query_name``.
-
-    Returns:
-        The URL.
-
-    Raises:
-        EpcisError: ``EPCIS_CLIENT_BAD_OPTION`` for an unknown keyword or two resources.
-
-    Examples:
-        >>> events_url(EpcisCore("http://h"), None, {"epc": "urn:epc:id:sgtin:893012345.0012.1"})
-        'http://h/epcs/urn%3Aepc%3Aid%3Asgtin%3A893012345.0012.1/events'
-    """
-    unknown = set(where) - set(_WHERE) - {"query_name"}
-    if unknown:
-        raise EpcisError(
-            f"unknown keyword {sorted(unknown)[0]!r}; use {', '.join(_WHERE)} or query_name",
-            code="EPCIS_CLIENT_BAD_OPTION",
-        )
-    chosen = [(_WHERE[k], v) for k, v in where.items() if k in _WHERE and v is not None]
-    if len(chosen) > 1:
-        raise EpcisError(f"give at most one of {', '.join(_WHERE)}", code="EPCIS_CLIENT_BAD_OPTION")
-    return core.events_url(
-        query, resource=chosen[0] if chosen else None, query_name=where.get("query_name")
-    )
-
-
-def to_response(resp: httpx.Response) -> Response:
-    return Response(
-        resp.status_code, tuple(resp.headers.multi_items()), resp.content, str(resp.request.url)
-    )
-
-
-def connection_error(exc: httpx.TransportError, step: Request) -> EpcisConnectionError:
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        return EpcisConnectionError(
-            f"{step.method} {step.url} timed out: {text}", code="EPCIS_TIMEOUT", request=step
-        )
-    retryable = not isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError))
-    return EpcisConnectionError(
-        f"{step.method} {step.url} failed: {text}", request=step, retryable=retryable
-    )
-
-
-def make_core(
-    base_url: str,
-    *,
-    core: EpcisCore | None,
-    auth: Auth | None,
-    negotiation: Negotiation | None,
-    retry: RetryPolicy | None,
-    poll: PollPolicy | None,
-    capture_error_behaviour: ErrorBehaviour,
-    clock: Callable[[], float],
-    random: Callable[[], float] | None,
-    headers: Mapping[str, str] | None,
-) -> EpcisCore:
-    if core is not None:
-        return core
-    extra: dict[str, Any] = {} if random is None else {"random": random}
-    return EpcisCore(
-        base_url,
-        negotiation=negotiation or Negotiation(),
-        retry=retry or RetryPolicy(),
-        poll=poll or PollPolicy(),
-        auth=auth,
-        capture_error_behaviour=capture_error_behaviour,
-        clock=clock,
-        headers=tuple((headers or {}).items()),
-        **extra,
-    )
-
-
-class EpcisClient(SyncWsMixin):
+class EpcisClient(SyncNamedQueryMixin, SyncWsMixin):
     """Synchronous EPCIS 2.0 client over ``httpx.Client``.
 
+    Named queries and webhook subscriptions: :meth:`create_query`, :meth:`get_query`,
+    :meth:`list_queries`, :meth:`delete_query`, :meth:`subscribe`,
+    :meth:`list_subscriptions`, :meth:`unsubscribe` (from ``SyncNamedQueryMixin``).
     WebSocket query subscriptions: :meth:`subscribe_ws` (from ``SyncWsMixin``).
 
     Args:
@@ -578,187 +492,3 @@ class EpcisClient(SyncWsMixin):
             ...     client.release_page_token(page.next_page_token)
         """
         self.run(self.core.release_page_token(token))
-
-    # ---- named queries and subscriptions -------------------------------------------------------
-
-    def create_query(self, name: str, query: EventQuery) -> str:
-        """``POST /queries``.
-
-        Args:
-            name: The query name.
-            query: The query.
-
-        Returns:
-            The query's URL.
-
-        Raises:
-            EpcisConflictError: The name is taken.
-
-        Examples:
-            >>> from tracelib.epcis.testing import EpcisTestServer
-            >>> with EpcisTestServer() as server, EpcisClient(server.url) as client:
-            ...     client.create_query("cam-xuat-kho", EventQuery().biz_step("shipping")).endswith(
-            ...         "/queries/cam-xuat-kho")
-            True
-        """
-        return self.run(self.core.create_query(name, query))
-
-    def get_query(self, name: str) -> NamedQuery:
-        """``GET /queries/{name}``.
-
-        Args:
-            name: The query name.
-
-        Returns:
-            The named query.
-
-        Examples:
-            >>> from tracelib.epcis.testing import EpcisTestServer
-            >>> with EpcisTestServer() as server, EpcisClient(server.url) as client:
-            ...     _ = client.create_query("q", EventQuery().biz_step("shipping"))
-            ...     client.get_query("q").query.to_query_string()
-            'EQ_bizStep=shipping'
-        """
-        return self.run(self.core.get_query(name))
-
-    def list_queries(self) -> tuple[NamedQuery, ...]:
-        """``GET /queries``.
-
-        Returns:
-            The named queries.
-
-        Examples:
-            >>> from tracelib.epcis.testing import EpcisTestServer
-            >>> with EpcisTestServer() as server, EpcisClient(server.url) as client:
-            ...     _ = client.create_query("q", EventQuery())
-            ...     [q.name for q in client.list_queries()]
-            ['q']
-        """
-        return self.run(self.core.list_queries())
-
-    def delete_query(self, name: str) -> None:
-        """``DELETE /queries/{name}``.
-
-        Args:
-            name: The query name.
-
-        Examples:
-            >>> from tracelib.epcis.testing import EpcisTestServer
-            >>> with EpcisTestServer() as server, EpcisClient(server.url) as client:
-            ...     _ = client.create_query("q", EventQuery())
-            ...     client.delete_query("q")
-            ...     client.list_queries()
-            ()
-        """
-        self.run(self.core.delete_query(name))
-
-    def subscribe(
-        self,
-        query_name: str,
-        dest: str,
-        *,
-        signature_token: str | None = None,
-        stream: bool = False,
-        schedule: Schedule | None = None,
-        report_if_empty: bool | None = None,
-        initial_record_time: str | None = None,
-    ) -> Subscription:
-        """``POST /queries/{name}/subscriptions`` (see :meth:`EpcisCore.subscribe`).
-
-        Args:
-            query_name: The named query.
-            dest: The webhook URL.
-            signature_token: Secret for ``GS1-Signature``.
-            stream: Stream subscription.
-            schedule: Scheduled subscription.
-            report_if_empty: Call even when empty (scheduled).
-            initial_record_time: Start time (RFC 3339).
-
-        Returns:
-            The subscription.
-
-        Examples:
-            >>> from tracelib.epcis.testing import EpcisTestServer, WebhookReceiver
-            >>> with (EpcisTestServer() as server, EpcisClient(server.url) as client,
-            ...       WebhookReceiver() as hook):
-            ...     _ = client.create_query("q", EventQuery())
-            ...     sub = client.subscribe("q", hook.url, signature_token="bi-mat", stream=True)
-            >>> sub.stream, sub.query_name
-            (True, 'q')
-        """
-        return self.run(
-            self.core.subscribe(
-                query_name,
-                dest,
-                signature_token=signature_token,
-                stream=stream,
-                schedule=schedule,
-                report_if_empty=report_if_empty,
-                initial_record_time=initial_record_time,
-            )
-        )
-
-    def list_subscriptions(self, query_name: str) -> tuple[Subscription, ...]:
-        """``GET /queries/{name}/subscriptions``.
-
-        Args:
-            query_name: The named query.
-
-        Returns:
-            The subscriptions.
-
-        Examples:
-            >>> from tracelib.epcis.testing import EpcisTestServer
-            >>> with EpcisTestServer() as server, EpcisClient(server.url) as client:
-            ...     _ = client.create_query("q", EventQuery())
-            ...     _ = client.subscribe("q", "http://127.0.0.1:9/hook", stream=True)
-            ...     len(client.list_subscriptions("q"))
-            1
-        """
-        return self.run(self.core.list_subscriptions(query_name))
-
-    def unsubscribe(
-        self, subscription: Subscription | str, *, query_name: str | None = None
-    ) -> None:
-        """``DELETE`` a subscription.
-
-        Args:
-            subscription: The subscription or its ID.
-            query_name: The query, with an ID.
-
-        Examples:
-            >>> from tracelib.epcis.testing import EpcisTestServer
-            >>> with EpcisTestServer() as server, EpcisClient(server.url) as client:
-            ...     _ = client.create_query("q", EventQuery())
-            ...     sub = client.subscribe("q", "http://127.0.0.1:9/hook", stream=True)
-            ...     client.unsubscribe(sub)
-            ...     client.list_subscriptions("q")
-            ()
-        """
-        self.run(self.core.unsubscribe(subscription, query_name=query_name))
-
-
-def next_page(page: QueryPage, seen: set[str]) -> str | None:
-    """The next page's URL, refusing a link already followed.
-
-    Args:
-        page: The page.
-        seen: URLs fetched so far.
-
-    Returns:
-        The next URL or ``None``.
-
-    Raises:
-        EpcisProtocolError: ``EPCIS_PAGING_LOOP``.
-
-    Examples:
-        >>> next_page(QueryPage(b"{}", next_url="http://h/e?t=1"), {"http://h/e"})
-        'http://h/e?t=1'
-    """
-    if page.next_url is None:
-        return None
-    if page.next_url in seen:
-        raise EpcisProtocolError(
-            f"the next link {page.next_url} was followed already", code="EPCIS_PAGING_LOOP"
-        )
-    return page.next_url

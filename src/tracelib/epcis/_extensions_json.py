@@ -111,6 +111,36 @@ def _node(
 
 
 def json_value(node: Extension, prefixes: Mapping[str, str] | None) -> Any:
+    """The JSON value of one node on its own, as :meth:`Extension.to_json` hands it out.
+
+    Not the document writer's :func:`tracelib.epcis._jsonld_out._value`, on purpose: this
+    one has no ``@context`` to declare prefixes in, so member names come from ``prefixes``
+    (``{namespace: prefix}``) or the nodes' hints, a namespace with neither is written as an
+    absolute IRI only when it ends in ``/``, ``#`` or ``:`` (else ``EPCIS_NO_PREFIX``), the
+    text member is always ``rdf:value``, ``@type`` values stay as written, and numbers are
+    plain ``int``/``float`` for the caller (the writer keeps their exact digits for the
+    bytes it serialises instead).
+
+    Args:
+        node: The node.
+        prefixes: ``{namespace: prefix}`` overriding the prefix hints.
+
+    Returns:
+        A JSON value (``dict``, ``list``, ``str``, ``int``, ``float``, ``bool`` or ``None``).
+
+    Raises:
+        EpcisError: ``EPCIS_NO_PREFIX`` for a namespace that cannot be written (see above).
+
+    Examples:
+        >>> from tracelib.epcis._jsonld_parse import Number
+        >>> (node,) = from_json("ex:w", {"@type": "ex:Kg", "@value": Number("1200.50")},
+        ...                     {"ex": "urn:x:"})
+        >>> json_value(node, None)
+        {'@value': 1200.5, '@type': 'ex:Kg'}
+        >>> (node,) = from_json("urn:x/w", {"urn:y#a": "1", "rdf:value": "t"}, {"rdf": RDF_NS})
+        >>> json_value(node, None)
+        {'rdf:value': 't', 'urn:y#a': '1'}
+    """
     jt = node.json_type
     if jt == "array":
         return []

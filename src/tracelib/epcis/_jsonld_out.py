@@ -273,6 +273,37 @@ def _add(out: dict[str, Any], key: str, value: Any) -> None:
 
 
 def _value(node: Extension, pf: Prefixer, source: Mapping[str, str] | None) -> Any:
+    """The JSON-LD value of one extension node inside a document being written.
+
+    Not :func:`tracelib.epcis._extensions_json.json_value` (the value
+    :meth:`~tracelib.epcis.models.Extension.to_json` gives a caller), on purpose: here
+    every name is chosen by the document's :class:`Prefixer`, which declares a prefix in the
+    output ``@context`` for a namespace that has none (``ns1``...) instead of refusing it,
+    the text member is ``rdf:value`` under whatever prefix the scope binds to RDF,
+    ``@type`` CURIEs read from XML are re-prefixed with ``source`` (the ``xmlns`` in scope
+    where they were read), and numbers keep their exact digits (:func:`number_text`) for
+    :func:`dumps`. The JSON-LD output is byte-for-byte what the corpus tests pin.
+
+    Args:
+        node: The node.
+        pf: The prefixer of the scope being written.
+        source: The prefixes in scope where the node was read (XML), or ``None``.
+
+    Returns:
+        The JSON value to serialise (numbers may be :class:`~decimal.Decimal`).
+
+    Examples:
+        >>> from tracelib.epcis._extensions_json import from_json
+        >>> from tracelib.epcis._jsonld_parse import Number
+        >>> (node,) = from_json("ex:w", {"@type": "ex:Kg", "@value": Number("1200.50")},
+        ...                     {"ex": "urn:x:"})
+        >>> _value(node, Prefixer({}, {}), None)
+        {'@value': Decimal('1200.50'), '@type': 'ex:Kg'}
+        >>> (node,) = from_json("urn:x/w", {"urn:y#a": "1", "rdf:value": "t"}, {"rdf": RDF_NS})
+        >>> pf = Prefixer({"r": RDF_NS}, {})
+        >>> _value(node, pf, None), pf.additions
+        ({'r:value': 't', 'ns1:a': '1'}, {'ns1': 'urn:y#'})
+    """
     _, _, _, text, children, attributes, xsi_type, json_type, _ = node
     if json_type == "array":
         return []

@@ -6,19 +6,21 @@
 profile (:class:`~tracelib.portal.errors.ValidationError`) — writes them to the outbox, and
 returns each operation as a flow. :class:`~tracelib.portal.client.PortalClient` and
 :class:`~tracelib.portal.client.AsyncPortalClient` only run these flows, so both issue the
-same requests in the same order.
+same requests in the same order. The values the operations return (:class:`Receipt`,
+:class:`Submission`, :class:`OrganizationStatus`) live in ``_client_core_results`` and are
+re-exported here.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, TracelibError
+from ._client_core_results import OrganizationStatus, Receipt, Submission
 from ._client_sla import ClientSla
-from ._outbox_rows import Row, State
+from ._outbox_rows import Row
 from ._outbox_store import Outbox
 from ._outbox_submit import Backoff, DrainReport, Submitter
 from .errors import OrganizationNotActivated, PortalError
@@ -27,79 +29,6 @@ from .transport import EntityType, Flow, Item, Outcome, Transport
 __all__ = ["ClientCore", "OrganizationStatus", "Receipt", "Submission"]
 
 _GTIN_IN_CODE = re.compile(r"(?:^|/01/)(\d{14})(?:$|/)")
-
-
-@dataclass(frozen=True, slots=True)
-class Receipt:
-    """Where one record stands after an operation.
-
-    Attributes:
-        entity_type: The entity type.
-        id: tracelib's deterministic id.
-        state: The outbox state (``CONFIRMED`` once the target holds it for good).
-        remote_id: The target's id, once known.
-        error: Why it failed, for ``FAILED``.
-
-    Examples:
-        >>> Receipt("product", "u1", "CONFIRMED", "SP-1").done
-        True
-    """
-
-    entity_type: EntityType
-    id: str
-    state: State
-    remote_id: str | None = None
-    error: str | None = None
-
-    @property
-    def done(self) -> bool:
-        """Whether the record is ``CONFIRMED``."""
-        return self.state == "CONFIRMED"
-
-
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """What :meth:`~tracelib.portal.client.PortalClient.submit_events` did.
-
-    Attributes:
-        ids: The events' ids, in the order given.
-        added: How many were new to the outbox (a rerun adds nothing).
-        report: The drain's report (``None`` when the client does not sync automatically).
-
-    Examples:
-        >>> Submission(("e1",), 1, None).complete
-        False
-    """
-
-    ids: tuple[str, ...]
-    added: int
-    report: DrainReport | None
-
-    @property
-    def complete(self) -> bool:
-        """Whether the drain left every row of the target ``CONFIRMED``."""
-        return self.report is not None and self.report.complete
-
-
-@dataclass(frozen=True, slots=True)
-class OrganizationStatus:
-    """The answer of :meth:`~tracelib.portal.client.PortalClient.check_organization`.
-
-    Attributes:
-        active: The organisation profile exists and is activated.
-        id: tracelib's id of the organisation record.
-        remote_id: The target's id of the profile, if it returned one.
-        error: Why it is not active (``PORTAL_ORG_NOT_ACTIVATED: …``), if it is not.
-
-    Examples:
-        >>> OrganizationStatus(False, "u1", error="PORTAL_ORG_NOT_ACTIVATED: x").active
-        False
-    """
-
-    active: bool
-    id: str
-    remote_id: str | None = None
-    error: str | None = None
 
 
 def _models() -> Mapping[str, Any]:

@@ -29,16 +29,15 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..errors import InputError
 from ._bundle import Bundle
-from ._chain_append import next_header
 from ._chain_bundle import merge_checkpoint, read_records, write_bundle
-from ._chain_custody import CustodyState
+from ._chain_state import ChainCore
+from ._chain_state import fail as _fail
 from .checkpoint import Checkpoint
 from .head import SignedHead
-from .header import Kind, RecordHeader, rfc3339
+from .header import RecordHeader, rfc3339
 from .members import ChainRef, Custodian
 from .merkle import CompactRange
 from .records import Record
@@ -52,11 +51,7 @@ __all__ = [
 ]
 
 
-def _fail(message: str, code: str) -> InputError:
-    return InputError(message, code=code)
-
-
-class Chain:
+class Chain(ChainCore):
     """A chain of signed records for one lot, built append-only.
 
     Create one with :meth:`create` (no record yet) or :meth:`load` (from a bundle).
@@ -69,32 +64,7 @@ class Chain:
         0
     """
 
-    __slots__ = (
-        "_checkpoints",
-        "_creator",
-        "_custody",
-        "_id",
-        "_leaves",
-        "_payloads",
-        "_range",
-        "_records",
-        "_salts",
-        "_signers",
-        "_withheld",
-    )
-
-    def __init__(self, chain_id: str, creator: str | None) -> None:
-        self._id = chain_id
-        self._creator = creator
-        self._records: list[Record] = []
-        self._leaves: list[bytes] = []
-        self._range = CompactRange()
-        self._payloads: dict[int, bytes] = {}
-        self._salts: dict[int, bytes] = {}
-        self._withheld: set[int] = set()
-        self._checkpoints: list[str] = []
-        self._custody = CustodyState(Custodian(creator) if creator is not None else None)
-        self._signers: dict[str, Signer] = {}
+    __slots__ = ()
 
     @classmethod
     def create(cls, chain_id: str, *, signer: Signer) -> Chain:
@@ -253,52 +223,6 @@ class Chain:
         return ChainRef(self._id, seq, self._leaves[seq], n, self._range.root())
 
     # --- appending -----------------------------------------------------------------------
-
-    def _add(
-        self,
-        kind: Kind,
-        signer: Signer,
-        *,
-        iat: str | None,
-        payload: object = None,
-        payload_type: str | None = None,
-        withhold: bool = False,
-        salted: bool | None = None,
-        salt: bytes | None = None,
-        **fields: Any,
-    ) -> Record:
-        last = self._records[-1].header if self._records else None
-        tail = (self._leaves[-1], self._range.root()) if last is not None else None
-        header, data, salt = next_header(
-            self._id,
-            last,
-            tail,
-            self._custody,
-            kind,
-            signer,
-            iat,
-            (payload, payload_type, withhold, salted, salt),
-            fields,
-        )
-        record = Record.create(header, signer)
-        self._push(record, data, salt, withhold)
-        self._signers[signer.kid] = signer
-        return record
-
-    def _push(
-        self, record: Record, payload: bytes | None, salt: bytes | None, withhold: bool
-    ) -> None:
-        self._custody.apply(record.header)
-        seq = len(self._records)
-        self._records.append(record)
-        self._leaves.append(record.id)
-        self._range = self._range.append(record.id)
-        if payload is not None:
-            self._payloads[seq] = payload
-            if salt is not None:
-                self._salts[seq] = salt
-            if withhold:
-                self._withheld.add(seq)
 
     def append(
         self,
