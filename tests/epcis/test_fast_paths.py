@@ -466,6 +466,30 @@ def test_json_events_straying_from_the_quick_path_read_the_same(odd: Any) -> Non
     _same_jsonld(_json_document(_json_event(0), odd, _json_event(1)))
 
 
+@pytest.mark.parametrize("at", [3, 5])
+@pytest.mark.parametrize(
+    "odd",
+    [
+        _json_event(9, bizStep="not a word!"),
+        _json_event(9, readPoint={"id": "not an SGLN"}),
+        _json_event(9, ilmd={"cbvmda:lotNumber": 7}),
+        _json_event(9, **{"@context": {"vn": "urn:other:"}}),
+        _json_event(9, **{"vn:truck": "29C", "vn:truck2": {"@id": "x"}}),
+    ],
+)
+def test_json_quick_path_left_after_shared_parts_reads_the_same(at: int, odd: Any) -> None:
+    """The quick path prepares events in place: leaving it after shared models and nodes
+    were made (and after the stray event itself was prepared) reads as the careful path."""
+    events: list[Any] = [
+        _json_event(i, **({"vn:truck": f"29C-{i}"} if i % 2 else {})) for i in range(7)
+    ]
+    events.insert(at, odd)
+    outcomes = {_same_jsonld(_json_document(*events))[0]}
+    events.append(_json_event(8, readPoint={"id": "not an SGLN"}))
+    outcomes.add(_same_jsonld(_json_document(*events), strict=True)[0])
+    assert "error" in outcomes
+
+
 def test_the_json_quick_path_is_taken_and_shares_repeated_parts() -> None:
     text = _json_document(*(_json_event(i) for i in range(3)))
     calls: list[Any] = []

@@ -237,11 +237,12 @@ def _quick_document(
     """The document read the quick way (:mod:`~tracelib.epcis._models_fast`), or ``None``.
 
     Each event (a dict without ``@context`` nor an expanded persistent disposition) is
-    prepared on a copy and checked by the quick validator; the document is then validated
+    prepared in place and checked by the quick validator; the document is then validated
     with an empty event list and given the events, unless its own ``@context`` re-binds a
-    prefix (the models would re-bind the events' nodes). ``obj`` is not changed: on
-    ``None`` the caller reads it as before, and reports what is wrong. The caller records
-    the prefixes of the events.
+    prefix (the models would re-bind the events' nodes). On ``None`` the caller reads
+    ``obj`` as before and reports what is wrong: only events were changed, as the caller's
+    own preparation changes them (preparing a prepared event changes nothing more, and the
+    models give the same for both). The caller records the prefixes of the events.
     """
     prepare = Prep(namespaces).event
     pd_curie, pd_iri = _PD_KEYS
@@ -249,9 +250,8 @@ def _quick_document(
     for item in events:
         if type(item) is not dict or "@context" in item or pd_curie in item or pd_iri in item:
             return None
-        copy = dict(item)
-        prepare(copy)
-        model = validate_event(copy)  # at once: quicker than the list at the end
+        prepare(item)
+        model = validate_event(item)  # at once: quicker than the list at the end
         if model is None:
             return None
         models.append(model)

@@ -7,6 +7,9 @@ taken from the ``?ver=`` suffix when one is checked. An event *model* given as a
 written once as JCS bytes of its JSON-LD rendition (the bytes that are then signed, stored
 and handed out).
 
+JSON-LD payloads are hashed from the parsed JSON first
+(:func:`tracelib.epcis._hash_jsonld.event_hash_from_jsonld_bytes`, the same IDs); when that
+quick path declines (a shape it does not handle, an invalid event), the models decide.
 Reading a payload into models and hashing it costs more than an Ed25519 signature, so the
 answers of :func:`event_id_of` are memoised by the SHA-256 digest of the payload bytes and the
 CBV version (bounded; the same bytes always give the same answer): a payload is parsed once
@@ -118,10 +121,24 @@ def event_id_of(payload: bytes, like: str | None = None) -> str | None:
     return found
 
 
+@functools.cache
+def _epcis() -> Any:
+    return importlib.import_module("tracelib.epcis")
+
+
+@functools.cache
+def _fast() -> Any:
+    module: Any = importlib.import_module("tracelib.epcis._hash_jsonld")
+    return module.event_hash_from_jsonld_bytes
+
+
 def _compute(payload: bytes, version: str) -> str | None:
-    epcis: Any = importlib.import_module("tracelib.epcis")
+    if payload[:1] == b"{":  # JSON-LD: the quick path first, the models when it declines
+        found = _fast()(payload, cbv_version=version)
+        if found is not None:
+            return str(found)
     try:
-        parsed = epcis.parse(payload)
+        parsed = _epcis().parse(payload)
         events: tuple[Any, ...] = (
             (parsed,)
             if isinstance(parsed, _event_class())
