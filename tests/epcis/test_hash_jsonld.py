@@ -301,6 +301,18 @@ _BASE = {
         {"readPoint": {"id": "urn:epc:id:sgln:8935049.50000.0", "ex:dock": 7}},
         {"readPoint": {"id": "urn:epc:id:sgln:8935049.50000.0", "ex:dock": ["7"]}},
         {"readPoint": {"id": "urn:epc:id:sgln:8935049.50000.0", "dock": "7"}},
+        {"readPoint": {"id": "urn:epc:id:sgln:8935049.50000.0", "ex:dock": {"ex:n": 1}}},
+        {"readPoint": {"id": "urn:epc:id:sgln:8935049.50000.0", "ex:dock": {"ex:n": True}}},
+        {"readPoint": {"id": "urn:epc:id:sgln:8935049.50000.0", "ex:dock": {"ex:n": 1.0}}},
+        {"ilmd": {"ex:a": 1}},
+        {"ilmd": {"ex:a": True}},
+        {"ilmd": {"ex:a": "1"}},
+        {"ilmd": {"ex:a": [1]}},
+        {"ilmd": {"ex:a": [True]}},
+        {"ilmd": {"ex:a": [{"ex:b": 1}, {"ex:b": "1"}]}},
+        {"ilmd": {"ex:a": [{"ex:b": 1.0}]}},
+        {"epcList": ["urn:epc:id:sgtin:8935049.012345.1"]},
+        {"epcList": ["urn:epc:id:sgtin:8935049.012345.1", "urn:epc:id:sgtin:8935049.012345.2"]},
         {
             "@context": [
                 "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
@@ -348,3 +360,19 @@ def test_documents_are_checked_like_the_models_do() -> None:
         doc = {**good, **change}
         assert event_hash_from_jsonld(doc) in (None, _model_id(_dumps(doc), "2.0"))
         assert event_hash_from_jsonld(doc) is None or change == {}
+
+
+def test_memo_keys_keep_equal_values_of_other_types_apart() -> None:
+    """``marshal.dumps`` keys (``repr`` for what marshal refuses) of values Python finds
+    equal, or that ``repr`` would blur with a text, are all different."""
+    from decimal import Decimal
+
+    from tracelib.epcis._hash_jsonld_parts import _frozen
+
+    values: list[Any] = [1, True, 1.0, Decimal(1), Decimal("1.0"), "1", "True", [1], [True]]
+    values += [{"a": 1}, {"a": True}, {"a": "1"}, ["1"], "['1']", (1,), None, "None", 0, False]
+    values += [{"a": Decimal(1)}, {"a": Decimal("1.0")}, [[1]], [[True]], b"1", "b'1'"]
+    keys = [_frozen(v) for v in values]
+    assert len(set(keys)) == len(values)
+    text = '[{"type": "x", "id": "a"}, {"type": "x", "id": ["b", 2, true]}]'
+    assert _frozen(json.loads(text)) == _frozen(json.loads(text))  # parses of a chain meet

@@ -22,7 +22,7 @@ memo tables, :class:`~tracelib.epcis._hash_jsonld_parts.Memo` remembers (bounded
 canonical form of each URI and CBV value, the token of each string-valued extension member,
 and the tokens of whole parts that the events of a chain repeat (an EPC list, a location,
 the parties, the business transactions, a quantity, an ILMD, a plain sensor reading), keyed
-by their exact content (``repr`` of the parsed JSON).
+by their exact content (``marshal.dumps`` of the parsed JSON, or its ``repr``).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ value functions; anything not handled raises :class:`BailError` (the caller answ
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -55,6 +56,11 @@ JOIN: Callable[[Any], str] = "".join
 _LIMIT = 1 << 14
 _TYPED = ("@value", "@type")  # typed literals (xsi:type in XML): the readers' nodes
 _PARTS_LIMIT = 4096  # whole parts are larger: fewer of them
+#: The parts whose values hold decimals (keyed by ``repr``, see :meth:`Parts.part`).
+_NUMERIC = frozenset(
+    {"quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"}
+    | {"sensorReport"}
+)
 
 
 class BailError(Exception):
@@ -143,10 +149,16 @@ def as_number(value: Any) -> str:
     return hit
 
 
-def _frozen(value: Any) -> str:
-    """A memo key of an extension value: its ``repr``, exact for parsed JSON (strings,
-    numbers, decimals with their digits and exponent, booleans, ``null``, lists, objects)."""
-    return repr(value)
+def _frozen(value: Any) -> bytes | str:
+    """A memo key of a parsed JSON value, exact: ``marshal.dumps`` (about twice as quick as
+    ``repr``; it keeps every type apart, ``True`` from ``1``, and ``marshal.loads`` gives the
+    value back, so two values never share a key), else, for what marshal refuses (a
+    ``Decimal``), its ``repr``, exact for parsed JSON (a decimal's digits and exponent are
+    kept). The two kinds of key are ``bytes`` and ``str``: they never meet."""
+    try:
+        return marshal.dumps(value)
+    except ValueError:
+        return repr(value)
 
 
 _URI_LINES = re.compile(rf"(?:{URI_PATTERN[1:-1]}\n)*")
@@ -169,7 +181,7 @@ class Memo:
     Only what a successful check produced is stored, under exact keys: canonical URIs and
     CBV values by their text; under the default prefixes only, the token of a string-valued
     extension member by (name, value), the tokens of other extension values and of whole
-    parts by ``repr`` of the parsed JSON (:meth:`Parts.part`); the token of a string-valued
+    parts by their exact content (:meth:`Parts.part`); the token of a string-valued
     sensor field by (name, value), so that no other JSON value (``1 == True``) can find it.
     """
 
@@ -180,10 +192,10 @@ class Memo:
         self.cbvs: dict[str, dict[str, str]] = {}
         self.leaves: dict[tuple[str, str], str] = {}
         # member lists are never changed once made (callers copy before they extend)
-        self.trees: dict[tuple[str, str], tuple[tuple[str, ...], tuple[Tokens, ...]]] = {}
+        self.trees: dict[tuple[str, Any], tuple[tuple[str, ...], tuple[Tokens, ...]]] = {}
         self.meta_pairs: dict[tuple[str, Any], tuple[int, str]] = {}
         self.report_pairs: dict[tuple[str, Any], tuple[int, str]] = {}
-        self.parts: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.parts: dict[tuple[str, Any], tuple[str, ...]] = {}
 
 
 def remember(table: dict[Any, Any], key: Any, value: Any, limit: int = _LIMIT) -> Any:
@@ -385,16 +397,17 @@ class Parts:
     def part(self, name: str, value: Any, compute: Callable[[str, Any], Tokens]) -> tuple[str, ...]:
         """``compute(name, value)``, remembered by the exact content of ``value``.
 
-        The key is ``repr(value)``: exact for parsed JSON (strings, numbers, booleans,
-        ``null``, lists, objects; a decimal's ``repr`` keeps its digits and exponent, and
-        texts with the same ``repr`` hash alike). What events of one chain repeat (a
+        The key is :func:`_frozen` of ``value`` (``repr`` for the parts that hold decimals):
+        exact for parsed JSON (strings, numbers, booleans, ``null``, lists, objects; a
+        decimal's ``repr`` keeps its digits and exponent). What events of one chain repeat (a
         location, the parties, the business transactions, an EPC list, a quantity, an
         ILMD, a plain sensor reading such as 4.5 CEL) is then canonicalised and checked
         once. With prefixes other than the defaults nothing is remembered.
         """
         if self._parts is None:
             return tuple(compute(name, value))
-        key = (name, repr(value))
+        # numbers are decimals, which marshal refuses: their repr straight away
+        key = (name, repr(value) if name in _NUMERIC else _frozen(value))
         hit = self._parts.get(key)
         if hit is None:
             hit = remember(self._parts, key, tuple(compute(name, value)), _PARTS_LIMIT)

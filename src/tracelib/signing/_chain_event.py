@@ -96,19 +96,23 @@ def _version(event_id: str | None) -> str:
     return "2.1" if event_id is not None and event_id.endswith("?ver=CBV2.1") else "2.0"
 
 
-def event_id_of(payload: bytes, like: str | None = None) -> str | None:
+def event_id_of(
+    payload: bytes, like: str | None = None, *, digest: bytes | None = None
+) -> str | None:
     """The CBV hash ID of the single EPCIS event in ``payload``, or ``None`` if it holds none.
 
     Args:
         payload: The payload bytes.
         like: An ``eventId`` being checked: its ``?ver=CBV2.x`` picks the CBV version.
+        digest: ``SHA-256(payload)`` when the caller has just checked it (an unsalted
+            payload digest), so that the memo key is not hashed again.
 
     Returns:
         ``ni:///sha-256;…?ver=CBV2.0`` (or ``CBV2.1``), or ``None`` when the bytes are not
         one EPCIS event.
     """
     version = _version(like)
-    key = (hashlib.sha256(payload).digest(), version)
+    key = (digest if digest is not None else hashlib.sha256(payload).digest(), version)
     if key in _MEMO:
         return _MEMO[key]
     try:

@@ -22,6 +22,8 @@ __all__ = ["Keys", "check_record", "require_countersignature"]
 
 #: Trusted keys by kid.
 Keys = Mapping[str, TrustedKey]
+#: The JWK ``kty`` of each algorithm's keys (RSA for the others).
+_KTY = {"Ed25519": "OKP", "ES256": "EC"}
 
 
 def check_record(
@@ -58,7 +60,9 @@ def check_record(
                 )
             else:
                 if event_ids and header.event_id is not None:
-                    _check_event_id(header.event_id, payload, seq, rid, out)
+                    # the digest just checked is SHA-256(payload) when unsalted
+                    digest = None if header.payload.salted else header.payload.digest
+                    _check_event_id(header.event_id, payload, seq, rid, out, digest)
     for signature in record.envelope.signatures:
         entry = keys.get(signature.keyid)
         if entry is None or signature.keyid == header.signer.kid:
@@ -79,9 +83,14 @@ def check_record(
 
 
 def _check_event_id(
-    event_id: str, payload: bytes, seq: int, rid: str | None, out: list[Finding]
+    event_id: str,
+    payload: bytes,
+    seq: int,
+    rid: str | None,
+    out: list[Finding],
+    digest: bytes | None,
 ) -> None:
-    actual = event_id_of(payload, event_id)
+    actual = event_id_of(payload, event_id, digest=digest)
     if actual == event_id:
         return
     out.append(
@@ -140,9 +149,7 @@ def _check_key(
             )
         )
         ok = False
-    if header.alg != entry.alg or entry.key.kty != {"Ed25519": "OKP", "ES256": "EC"}.get(
-        header.alg, "RSA"
-    ):
+    if header.alg != entry.alg or entry.key.kty != _KTY.get(header.alg, "RSA"):
         out.append(
             Finding.make(
                 "ALG_KEY_MISMATCH",

@@ -44,6 +44,7 @@ from typing import Any
 import rfc8785
 
 from ..errors import MalformedInput
+from ._base64_fast import quick_decode
 
 __all__ = [
     "MAX_SAFE_INTEGER",
@@ -554,7 +555,11 @@ _UNUSED_BITS = {2: 0x0F, 3: 0x03}  # bits of the last character that must be zer
 
 def _decode(text: object, alphabet: re.Pattern[str], *, padded: bool | None) -> bytes:
     """Strict decoding of one alphabet; ``padded`` True/False required, None optional."""
-    if not isinstance(text, str):
+    if type(text) is str:
+        quick = quick_decode(text, alphabet is _URL, padded)
+        if quick is not None:
+            return quick
+    elif not isinstance(text, str):
         raise _b64_error(f"base64 value must be a string, not {type(text).__name__}", None)
     body = text if padded is False else text.rstrip("=")
     if alphabet.fullmatch(body) is None:

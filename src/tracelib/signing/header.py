@@ -44,7 +44,7 @@ from ._fields import (
     plain_text,
     take,
 )
-from .canonical import b64url_encode, parse_json
+from .canonical import MAX_SAFE_INTEGER, b64url_encode, parse_json
 from .keys import ALGORITHMS, Alg
 from .members import (
     ChainRef,
@@ -307,6 +307,10 @@ class RecordHeader:
             ...
             tracelib.errors.MalformedInput: member 'alg' is missing
         """
+        if canonical and type(data) is bytes:
+            quick = _quick_canonical(data)
+            if quick is not None:
+                return cls.from_json(quick)
         obj = parse_json(data)
         header = cls.from_json(obj)
         if canonical:
@@ -345,39 +349,65 @@ class RecordHeader:
         """
         if not isinstance(obj, dict):
             raise malformed("a header must be a JSON object", "$")
-        only_members(obj, _HEADER_MEMBERS, "$")
-        if take(obj, "t", str, "$") != RECORD_FORMAT:
+        # Each member is read with ``obj.get`` and ``take`` only runs (and raises) when the
+        # exact JSON type is not there: the same checks in the same order, fewer calls.
+        if not _HEADER_MEMBERS.issuperset(obj):
+            only_members(obj, _HEADER_MEMBERS, "$")
+        t = obj.get("t")
+        if (t if type(t) is str else take(obj, "t", str, "$")) != RECORD_FORMAT:
             raise malformed(f"t must be {RECORD_FORMAT!r}", "$.t")
-        alg, kind = take(obj, "alg", str, "$"), take(obj, "kind", str, "$")
+        alg, kind = obj.get("alg"), obj.get("kind")
+        if type(alg) is not str:
+            alg = take(obj, "alg", str, "$")
+        if type(kind) is not str:
+            kind = take(obj, "kind", str, "$")
         _check_choices(alg, kind)
-        signer = take(obj, "signer", dict, "$")
-        only_members(signer, _SIGNER_MEMBERS, "$.signer")
+        signer = obj.get("signer")
+        if type(signer) is not dict:
+            signer = take(obj, "signer", dict, "$")
+        if not _SIGNER_MEMBERS.issuperset(signer):
+            only_members(signer, _SIGNER_MEMBERS, "$.signer")
         payload = PayloadRef.from_json(obj["payload"]) if "payload" in obj else None
         next_ = _custodian(obj.get("next"), "$.next") if "next" in obj else None
         _check_kind_rules(kind, payload, next_)
-        event_id = take(obj, "eventId", str, "$", optional=True)
+        event_id = obj.get("eventId")
+        if type(event_id) is not str:
+            event_id = take(obj, "eventId", str, "$", optional=True)
         if event_id is not None:
             _check_event_id(plain_text(event_id, "$.eventId"))
-        refs = take(obj, "refs", list, "$", optional=True)
+        refs = take(obj, "refs", list, "$", optional=True) if "refs" in obj else None
         if refs is None:
             chain_refs: tuple[ChainRef, ...] = ()
         elif not refs:
             raise malformed("refs must be absent rather than empty", "$.refs")
         else:
             chain_refs = tuple(_chain_ref(r, f"$.refs[{i}]") for i, r in enumerate(refs))
-        seq = count(take(obj, "seq", int, "$"), "$.seq")
+        seq = obj.get("seq")
+        seq = count(seq if type(seq) is int else take(obj, "seq", int, "$"), "$.seq")
+        chain, prev, root = obj.get("chain"), obj.get("prev"), obj.get("root")
+        actor, kid, iat = signer.get("actor"), signer.get("kid"), obj.get("iat")
         header = object.__new__(cls)
         values = {
-            "chain": plain_text(take(obj, "chain", str, "$"), "$.chain"),
+            "chain": plain_text(
+                chain if type(chain) is str else take(obj, "chain", str, "$"), "$.chain"
+            ),
             "seq": seq,
-            "prev": hash32(take(obj, "prev", str, "$"), "$.prev", empty=True),
-            "root": hash32(take(obj, "root", str, "$"), "$.root"),
+            "prev": hash32(
+                prev if type(prev) is str else take(obj, "prev", str, "$"), "$.prev", empty=True
+            ),
+            "root": hash32(root if type(root) is str else take(obj, "root", str, "$"), "$.root"),
             "signer": SignerRef(
-                plain_text(take(signer, "actor", str, "$.signer"), "$.signer.actor"),
-                check_kid(take(signer, "kid", str, "$.signer"), "$.signer.kid"),
+                plain_text(
+                    actor if type(actor) is str else take(signer, "actor", str, "$.signer"),
+                    "$.signer.actor",
+                ),
+                check_kid(
+                    kid if type(kid) is str else take(signer, "kid", str, "$.signer"),
+                    "$.signer.kid",
+                ),
             ),
             "alg": alg,
-            "iat": check_time(take(obj, "iat", str, "$"), "$.iat"),
+            "iat": check_time(iat if type(iat) is str else take(obj, "iat", str, "$"), "$.iat"),
             "kind": kind,
             "payload": payload,
             "event_id": event_id,
@@ -401,7 +431,54 @@ def _jcs(obj: dict[str, Any]) -> bytes:
     This is about 10x faster than ``rfc8785.dumps``; ``tests/signing/test_records.py`` checks
     the bytes against ``rfc8785.dumps``.
     """
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return _ENCODER.encode(obj).encode()
+
+
+#: ``json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)``, made once.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+class _Decline(Exception):  # noqa: N818 - internal control flow, never escapes
+    """Raised by a hook of :data:`_PLAIN`: the strict parser decides."""
+
+
+def _plain_int(literal: str) -> int:
+    value = int(literal)
+    if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        return value
+    raise _Decline
+
+
+def _decline(literal: str) -> Any:
+    raise _Decline
+
+
+#: The C scanner without ``object_pairs_hook``: any number with a fraction or exponent, any
+#: ``NaN``/``Infinity`` and any integer beyond ±(2^53−1) declines.
+_PLAIN = json.JSONDecoder(
+    parse_int=_plain_int, parse_float=_decline, parse_constant=_decline, strict=True
+)
+
+
+def _quick_canonical(data: bytes) -> dict[str, Any] | None:
+    """The parsed object of header bytes that are their own :func:`_jcs` re-emission, or
+    ``None`` (the strict path then decides, with its error codes and positions).
+
+    When the bytes equal the re-emission of what the plain C scanner read, they hold no
+    duplicate member name (the re-emission has one member fewer), no escape of a lone
+    surrogate (the re-emission cannot be encoded) and, by the hooks, no float, no constant
+    and no integer out of range: :func:`~tracelib.signing.canonical.parse_json` would give
+    the same object, and the strict check would pass. ``tests/signing/test_verify_fast.py``
+    checks this against the strict path.
+    """
+    try:
+        text = data.decode("utf-8")
+        obj, end = _PLAIN.raw_decode(text)  # JCS bytes have no whitespace around the value
+        if end == len(text) and type(obj) is dict and _jcs(obj) == data:
+            return obj
+    except (ValueError, _Decline, RecursionError):  # UnicodeError is a ValueError
+        return None
+    return None
 
 
 def _check_choices(alg: object, kind: object) -> None:

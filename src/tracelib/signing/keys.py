@@ -70,6 +70,7 @@ _PublicKeyTypes = Union[ed25519.Ed25519PublicKey, ec.EllipticCurvePublicKey, rsa
 _PrivateKeyTypes = Union[ed25519.Ed25519PrivateKey, ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey]
 _MIN_RSA_BITS = 2048
 _KEY_TYPE = {"Ed25519": "OKP Ed25519", "ES256": "EC P-256", "PS256": "RSA", "RS256": "RSA"}
+_KEY_TYPES = {"OKP": "OKP Ed25519", "EC": "EC P-256", "RSA": "RSA"}
 _THUMBPRINT_MEMBERS = {"OKP": ("crv", "kty", "x"), "EC": ("crv", "kty", "x", "y")}
 _PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 _SHA256 = hashes.SHA256()
@@ -514,7 +515,7 @@ class PublicKey:
     @property
     def key_type(self) -> str:
         """``"OKP Ed25519"``, ``"EC P-256"`` or ``"RSA"``."""
-        return {"OKP": "OKP Ed25519", "EC": "EC P-256", "RSA": "RSA"}[self.kty]
+        return _KEY_TYPES[self.kty]
 
     def verify(self, alg: str, signature: bytes, data: bytes) -> None:
         """Verify ``signature`` over ``data`` with ``alg``; raise unless it is valid.

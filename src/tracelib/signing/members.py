@@ -197,15 +197,24 @@ class PayloadRef:
         """
         if not isinstance(obj, dict):
             raise malformed("must be an object", path)
-        only_members(obj, _PAYLOAD_MEMBERS, path)
-        digest = take(obj, "digest", str, path)
+        if not _PAYLOAD_MEMBERS.issuperset(obj):
+            only_members(obj, _PAYLOAD_MEMBERS, path)
+        # ``take`` only runs (and raises) when the exact JSON type is not there
+        digest, kind = obj.get("digest"), obj.get("type")
+        size, salted = obj.get("size"), obj.get("salted")
+        if type(digest) is not str:
+            digest = take(obj, "digest", str, path)
         if not digest.startswith(_DIGEST_PREFIX):
             raise malformed("must start with 'sha-256:'", path + ".digest")
         return cls(
-            plain_text(take(obj, "type", str, path), path + ".type", spaces=True),
+            plain_text(
+                kind if type(kind) is str else take(obj, "type", str, path),
+                path + ".type",
+                spaces=True,
+            ),
             hash32(digest[8:], path + ".digest"),
-            count(take(obj, "size", int, path), path + ".size"),
-            take(obj, "salted", bool, path),
+            count(size if type(size) is int else take(obj, "size", int, path), path + ".size"),
+            salted if type(salted) is bool else take(obj, "salted", bool, path),
         )
 
 

@@ -51,6 +51,8 @@ __all__ = [
 
 #: The DSSE payload type of tracelib records.
 PAYLOAD_TYPE = "application/vnd.tracelib.record.v1+json"
+_ENVELOPE_MEMBERS = frozenset(("payloadType", "payload", "signatures"))
+_SIGNATURE_MEMBERS = frozenset(("keyid", "sig"))
 
 
 def pae(payload_type: str, payload: bytes) -> bytes:
@@ -233,23 +235,34 @@ class Envelope:
         obj = parse_json(data) if isinstance(data, bytes | bytearray | str) else data
         if not isinstance(obj, Mapping):
             raise malformed("a DSSE envelope must be a JSON object", "$", "DSSE_MALFORMED")
-        for name in obj:
-            if name not in ("payloadType", "payload", "signatures"):
-                raise malformed(f"unknown member {name!r}", f"$.{name}", "DSSE_MALFORMED")
+        if not _ENVELOPE_MEMBERS.issuperset(obj):
+            for name in obj:
+                if name not in _ENVELOPE_MEMBERS:
+                    raise malformed(f"unknown member {name!r}", f"$.{name}", "DSSE_MALFORMED")
+        # ``take`` only runs (and raises) when the exact JSON type is not there
+        payload_type, payload = obj.get("payloadType"), obj.get("payload")
         try:
-            payload_type = take(obj, "payloadType", str, "$")
-            payload = _b64(take(obj, "payload", str, "$"), "$.payload")
-            items = take(obj, "signatures", list, "$")
+            if type(payload_type) is not str:
+                payload_type = take(obj, "payloadType", str, "$")
+            if type(payload) is not str:
+                payload = take(obj, "payload", str, "$")
+            payload = _b64(payload, "$.payload")
+            items = obj.get("signatures")
+            if type(items) is not list:
+                items = take(obj, "signatures", list, "$")
             signatures = []
             for i, item in enumerate(items):
-                path = f"$.signatures[{i}]"
-                if not isinstance(item, dict):
-                    raise malformed("must be an object", path)
-                only_members(item, ("keyid", "sig"), path)
-                keyid = take(item, "keyid", str, path, optional=True) or ""
-                signatures.append(
-                    EnvelopeSignature(keyid, _b64(take(item, "sig", str, path), f"{path}.sig"))
-                )
+                if type(item) is not dict or not _SIGNATURE_MEMBERS.issuperset(item):
+                    path = f"$.signatures[{i}]"
+                    if not isinstance(item, dict):
+                        raise malformed("must be an object", path)
+                    only_members(item, _SIGNATURE_MEMBERS, path)
+                keyid, sig = item.get("keyid"), item.get("sig")
+                if type(keyid) is not str:
+                    keyid = take(item, "keyid", str, f"$.signatures[{i}]", optional=True) or ""
+                if type(sig) is not str:
+                    sig = take(item, "sig", str, f"$.signatures[{i}]")
+                signatures.append(EnvelopeSignature(keyid, _b64(sig, f"$.signatures[{i}].sig")))
         except MalformedInput as exc:
             raise MalformedInput(exc.message, code="DSSE_MALFORMED", path=exc.path) from None
         return cls(payload_type, payload, tuple(signatures))

@@ -46,6 +46,7 @@ import sys
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from hashlib import sha256 as _sha256
 from typing import Any
 
 from ..errors import InputError, MalformedInput, SignatureInvalid, SigningError
@@ -60,7 +61,7 @@ from ._witness_verify import Witnessed, freshness, note_lines
 from .canonical import b64url_encode
 from .head import CompactHead, SignedHead
 from .header import RecordHeader, rfc3339
-from .merkle import CompactRange, leaf_hash
+from .merkle import EMPTY_ROOT, leaf_hash
 from .notes import Note
 from .records import PAYLOAD_TYPE, Envelope, Record
 from .report import Finding, Report
@@ -368,7 +369,9 @@ def _walk_line(line: Line, ctx: _Context, out: list[Finding]) -> list[str]:
     """Steps 4 and 5: prefix roots, custody, countersignatures, time order."""
     custody = CustodyState()
     signers: list[str] = []
-    leaves = CompactRange()
+    # the compact range of the leaves [0, size) (merkle.CompactRange, kept in place)
+    stack: list[bytes] = []
+    size = 0
     contiguous = True
     last_time = None
     for seq in range(line.size):
@@ -377,8 +380,8 @@ def _walk_line(line: Line, ctx: _Context, out: list[Finding]) -> list[str]:
             custody.reset()
             contiguous = False
         header = item.header if item is not None else None
-        if contiguous and leaves.size == seq:
-            line.roots[seq] = leaves.root()
+        if contiguous and size == seq:
+            line.roots[seq] = _range_root(stack)
         if header is not None:
             if seq in line.roots and header.root != line.roots[seq]:
                 out.append(
@@ -436,10 +439,30 @@ def _walk_line(line: Line, ctx: _Context, out: list[Finding]) -> list[str]:
         if leaf is None:
             contiguous = False
         elif contiguous:
-            leaves = leaves.append(leaf)
+            _range_push(stack, size, leaf)
+            size += 1
     if contiguous:
-        line.roots[leaves.size] = leaves.root()
+        line.roots[size] = _range_root(stack)
     return signers
+
+
+def _range_push(stack: list[bytes], size: int, leaf: bytes) -> None:
+    """:meth:`CompactRange.append` in place: ``stack`` covers ``size`` leaves."""
+    node = leaf
+    while size & 1:
+        node = _sha256(b"\x01" + stack.pop() + node).digest()
+        size >>= 1
+    stack.append(node)
+
+
+def _range_root(stack: list[bytes]) -> bytes:
+    """:meth:`CompactRange.root` of a compact range's hashes (tests compare the two)."""
+    if not stack:
+        return EMPTY_ROOT
+    node = stack[-1]
+    for left in reversed(stack[:-1]):
+        node = _sha256(b"\x01" + left + node).digest()
+    return node
 
 
 def _check_refs(
