@@ -56,7 +56,7 @@ from ._fields import hash32
 from ._timestamps_anchor import Anchors, timestamp_anchors
 from ._verify_evidence import check_head, head_keys, open_head, prefix_root
 from ._verify_link import Item, Line, relink
-from ._verify_record import check_record, require_countersignature
+from ._verify_record import EventIdCheck, check_event_ids, check_record, require_countersignature
 from ._witness_verify import Witnessed, freshness, note_lines
 from .canonical import b64url_encode
 from .head import CompactHead, SignedHead
@@ -239,10 +239,12 @@ def _verify(
     anchors = timestamp_anchors(bundle.to_json(), ctx.trust) if bundle.timestamps else Anchors()
     findings.extend(anchors.findings)
     nodes: list[Item] = []
+    event_id_checks: list[EventIdCheck] = []
     for p, raw in enumerate(bundle.records):
-        item = _read(p, raw, bundle, ctx, findings, anchors)
+        item = _read(p, raw, bundle, ctx, findings, anchors, event_id_checks)
         if item is not None:
             nodes.append(item)
+    check_event_ids(event_id_checks, findings)
     line = relink(nodes)
     findings.extend(line.findings)
     signers = _walk_line(line, ctx, findings)
@@ -287,7 +289,13 @@ def _lenient(payload: bytes, item: Item) -> None:
 
 
 def _read(
-    p: int, raw: Any, bundle: Bundle, ctx: _Context, out: list[Finding], anchors: Anchors
+    p: int,
+    raw: Any,
+    bundle: Bundle,
+    ctx: _Context,
+    out: list[Finding],
+    anchors: Anchors,
+    event_id_checks: list[EventIdCheck],
 ) -> Item | None:
     item = Item(p, raw)
     try:
@@ -361,6 +369,7 @@ def _read(
         out,
         event_ids=ctx.policy.check_event_ids,
         anchored=anchors.at(header.seq),
+        deferred=event_id_checks,
     )
     return item
 
