@@ -2,7 +2,7 @@
 
 Private plumbing. On Python 3.11+ ``binascii.a2b_base64(..., strict_mode=True)`` refuses
 every character outside ``A-Za-z0-9+/`` (whitespace too) and any misplaced padding, in C.
-:func:`quick_decode` applies the rules of ``canonical._decode`` that it does not (one
+:func:`quick_decode` applies the rules of ``_base64._decode`` that it does not (one
 alphabet, the padding policy, zero trailing bits) with plain string tests, lets C check the
 alphabet, and answers ``None`` whenever anything is off: the regular-expression path then
 decides and reports the exact error and position. An answer given here is therefore always
@@ -26,7 +26,7 @@ _UNUSED_BITS = (0, 0, 0x0F, 0x03)
 if sys.version_info >= (3, 11):
 
     def quick_decode(text: str, url: bool, padded: bool | None) -> bytes | None:
-        """The bytes of ``text`` under ``canonical._decode``'s rules, or ``None``.
+        """The bytes of ``text`` under ``_base64._decode``'s rules, or ``None``.
 
         Args:
             text: The base64 text (a ``str``).
