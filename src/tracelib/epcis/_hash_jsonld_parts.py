@@ -16,6 +16,7 @@ from typing import Any
 from ._context import DEFAULT_NAMESPACES
 from ._extensions_json import from_json
 from ._hash_ids import epc_tokens
+from ._hash_prehash import Prehasher, flatten_sorted
 from ._hash_values import number_text
 from ._models_base import (
     CBV_PATTERN,
@@ -39,7 +40,6 @@ __all__ = [
     "as_dict",
     "as_list",
     "as_number",
-    "flatten_sorted",
     "is_cbv",
     "is_datetime",
     "is_hex",
@@ -111,16 +111,6 @@ _is_key = _fullmatcher(EXTENSION_KEY_PATTERN)
 _QUANTITY = frozenset({"epcClass", "quantity", "uom"})
 _TRANSACTION = frozenset({"type", "bizTransaction"})
 _PLACE = frozenset({"id"})
-
-
-def flatten_sorted(members: list[Tokens]) -> Tokens:
-    if len(members) == 1:
-        return members[0]
-    members.sort(key=JOIN)
-    out: Tokens = []
-    for member in members:
-        out.extend(member)
-    return out
 
 
 def as_list(value: Any) -> list[Any]:
@@ -309,24 +299,8 @@ class Parts:
 
     def _members_of(self, obj: dict[str, Any], key: str) -> tuple[list[str], list[Tokens]]:
         """:meth:`_members` of one member, from its nodes."""
-        prehasher = self._prehasher
-        leaves: list[str] = []
-        trees: list[Tokens] = []
-        for node in self._nodes(obj, [key]):
-            namespace, name, _, text, children, attributes, _, json_type, _ = node
-            if not children and not attributes:
-                token = prehasher._leaf((namespace, name, text, json_type))
-                if token:
-                    leaves.append(token)
-                continue
-            member = prehasher._extension(node)
-            if member is None:
-                continue
-            if len(member) == 1:
-                leaves.append(member[0])
-            else:
-                trees.append(member)
-        return leaves, trees
+        prehasher: Prehasher = self._prehasher
+        return prehasher.member_tokens(self._nodes(obj, [key]))
 
     def _leaf(self, obj: dict[str, Any], key: str) -> str:
         """The token of one string-valued extension member (``""`` when left out)."""
@@ -339,12 +313,7 @@ class Parts:
 
     def _extensions(self, obj: dict[str, Any], keys: list[str]) -> Tokens:
         """:meth:`Prehasher._sorted_extensions` of the members ``keys`` of ``obj``."""
-        leaves, trees = self._members(obj, keys)
-        if not trees:
-            leaves.sort()
-            return leaves
-        trees.extend([leaf] for leaf in leaves)
-        return flatten_sorted(trees)
+        return Prehasher.sorted_members(*self._members(obj, keys))
 
     def _others(self, obj: dict[str, Any], known: Any) -> list[str]:
         """The members of ``obj`` not in ``known`` (its extensions)."""

@@ -17,11 +17,11 @@ from ._hash_jsonld_parts import (
     as_dict,
     as_list,
     as_number,
-    flatten_sorted,
     is_hex,
     is_stamp,
     remember,
 )
+from ._hash_prehash import flatten_sorted
 
 __all__ = ["SensorParts"]
 

@@ -29,7 +29,7 @@ from ._hash_ids import CACHE_LIMIT, epc_tokens
 from ._hash_legacy import promote
 from ._hash_values import Canon, clear_value_caches, number_text
 
-__all__ = ["Prehasher", "clear_caches"]
+__all__ = ["Prehasher", "clear_caches", "flatten_sorted"]
 
 _RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 _CBVMDA_XML = "urn:epcglobal:cbv:mda"
@@ -363,7 +363,7 @@ class Prehasher:
                     members.append([value])
                 else:
                     members.append(["type=" + c.cbv(bt.type, "bizTransactionType"), value])
-            lists.append(["bizTransactionList", *_flatten_sorted(members)])
+            lists.append(["bizTransactionList", *flatten_sorted(members)])
         for label, key, items in (
             ("sourceList", "source=", event.source_list),
             ("destinationList", "destination=", event.destination_list),
@@ -373,7 +373,7 @@ class Prehasher:
                     ["type=" + c.cbv(item.type, "sourceDestType"), key + c.uri(item.value)]
                     for item in items
                 ]
-                lists.append([label, *_flatten_sorted(members)])
+                lists.append([label, *flatten_sorted(members)])
         return lists
 
     # -- lists -------------------------------------------------------------------------------
@@ -391,7 +391,7 @@ class Prehasher:
                 member.append("uom=" + q.uom.strip())
             members.append(member)
         out.append(label)
-        out.extend(_flatten_sorted(members))
+        out.extend(flatten_sorted(members))
 
     # -- sensors -----------------------------------------------------------------------------
 
@@ -421,17 +421,17 @@ class Prehasher:
                 if report.extensions:
                     self._extensions(tokens, report.extensions)
                 reports.append(tokens)
-            member.extend(_flatten_sorted(reports))
+            member.extend(flatten_sorted(reports))
             if element.extensions:
                 self._extensions(member, element.extensions)
             members.append(member)
             if stray_reports:
-                stray_elements.append(["sensorElement", *_flatten_sorted(stray_reports)])
+                stray_elements.append(["sensorElement", *flatten_sorted(stray_reports)])
         out.append("sensorElementList")
-        out.extend(_flatten_sorted(members))
+        out.extend(flatten_sorted(members))
         if stray is not None and stray_elements:
             stray.append("sensorElementList")
-            stray.extend(_flatten_sorted(stray_elements))
+            stray.extend(flatten_sorted(stray_elements))
 
     def _fields(self, out: _Tokens, model: Any, fields: tuple[tuple[str, str, str], ...]) -> None:
         c = self._canon
@@ -462,6 +462,10 @@ class Prehasher:
         out.extend(self._sorted_extensions(nodes))
 
     def _sorted_extensions(self, nodes: tuple[Extension, ...]) -> _Tokens:
+        return self.sorted_members(*self.member_tokens(nodes))
+
+    def member_tokens(self, nodes: Iterable[Extension]) -> tuple[_Tokens, list[_Tokens]]:
+        """(leaf tokens, token lists of nested members) of extension ``nodes``, unsorted."""
         leaves: _Tokens = []
         trees: list[_Tokens] = []
         known = self._leaves.get
@@ -482,11 +486,16 @@ class Prehasher:
                 leaves.append(member[0])
             else:
                 trees.append(member)
+        return leaves, trees
+
+    @staticmethod
+    def sorted_members(leaves: _Tokens, trees: list[_Tokens]) -> _Tokens:
+        """The tokens of :meth:`member_tokens`' parts in pre-hash order (changes the lists)."""
         if not trees:
             leaves.sort()
             return leaves
         trees.extend([leaf] for leaf in leaves)
-        return _flatten_sorted(trees)
+        return flatten_sorted(trees)
 
     def _leaf(self, key: _LeafKey) -> str:
         """The token of a node without children or attributes, ``""`` when left out.
@@ -572,10 +581,11 @@ class Prehasher:
             member = self._extension(child)
             if member is not None:
                 members.append(member)
-        return [head, *_flatten_sorted(members)]
+        return [head, *flatten_sorted(members)]
 
 
-def _flatten_sorted(members: list[_Tokens]) -> _Tokens:
+def flatten_sorted(members: list[_Tokens]) -> _Tokens:
+    """The tokens of ``members`` (token lists) in pre-hash order: sorted by their text."""
     if len(members) == 1:
         return members[0]
     members.sort(key=_JOIN)
