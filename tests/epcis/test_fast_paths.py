@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,37 +23,15 @@ from hypothesis import strategies as st
 
 from tests import vectors
 from tests.epcis import strategies as es
+from tests.epcis.snapshot import snapshot
 from tracelib.epcis import _jsonld_read, _xml_fast, _xml_read_doc, jsonld, xml
-from tracelib.epcis._extensions import Extension
 from tracelib.epcis._models_fast import validate_event
 from tracelib.epcis._source import source_namespaces
 from tracelib.epcis.findings import findings_of
-from tracelib.epcis.models import EVENT_ADAPTER, EpcisModel
+from tracelib.epcis.models import EVENT_ADAPTER
 from tracelib.errors import TracelibError
 
 # -- comparing outcomes ---------------------------------------------------------------------------
-
-
-def _snapshot(value: Any) -> Any:
-    """Everything a value holds, types included (equality alone ignores extension prefixes,
-    ``Timestamp`` vs ``str`` and the digits of a ``Decimal``)."""
-    if isinstance(value, EpcisModel):
-        fields = type(value).model_fields
-        return (
-            type(value).__name__,
-            # The models' own path also leaves the names of the prefixed members it turned
-            # into nodes in model_fields_set (no field has them; dumps are the same).
-            sorted(value.model_fields_set & set(fields)),
-            value.__pydantic_extra__,
-            {name: _snapshot(value.__dict__[name]) for name in fields},
-        )
-    if isinstance(value, Extension):
-        return ("Extension", tuple(_snapshot(part) for part in tuple.__iter__(value)))
-    if isinstance(value, (tuple, list)):
-        return (type(value).__name__, tuple(_snapshot(item) for item in value))
-    if isinstance(value, (str, Decimal)):
-        return (type(value).__name__, str(value))
-    return (type(value).__name__, repr(value))
 
 
 def _events(result: Any) -> tuple[Any, ...]:
@@ -76,7 +53,7 @@ def _outcome(read: Any, data: Any) -> tuple[Any, ...]:
     events = _events(result)
     return (
         "ok",
-        _snapshot(result),
+        snapshot(result),
         findings_of(result),
         [findings_of(event) for event in events],
         dict(source_namespaces(result)),
@@ -285,7 +262,7 @@ def test_streamed_events_read_the_same(tmp_path: Path) -> None:
     path.write_text(_xml_document(*events * 2), encoding="utf-8")
 
     def read(p: Path) -> list[Any]:
-        return [(_snapshot(e), findings_of(e), dict(source_namespaces(e))) for e in iter_events(p)]
+        return [(snapshot(e), findings_of(e), dict(source_namespaces(e))) for e in iter_events(p)]
 
     got = read(path)
     with pytest.MonkeyPatch.context() as mp:
@@ -304,7 +281,7 @@ def test_the_quick_validator_accepts_dumps_exactly_as_the_models(event: Any) -> 
     expected = EVENT_ADAPTER.validate_python(data)
     got = validate_event(data)
     if got is not None:  # refused: the models validate it (e.g. an @context)
-        assert _snapshot(got) == _snapshot(expected)
+        assert snapshot(got) == snapshot(expected)
 
 
 @pytest.mark.parametrize(

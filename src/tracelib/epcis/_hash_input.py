@@ -37,7 +37,7 @@ def parse_text(data: str | bytes | bytearray | memoryview, *, sources: bool = Tr
 
     ``sources=False``: the caller needs the models only, not the prefixes in scope of each
     event (:func:`tracelib.epcis._source.source_namespaces`) nor the findings, so the
-    JSON-LD reader records neither (the same models, the same errors).
+    readers record neither (the same models, the same errors).
     """
     raw = bytes(data) if isinstance(data, (bytearray, memoryview)) else data
     if isinstance(raw, bytes):
@@ -53,6 +53,14 @@ def parse_text(data: str | bytes | bytearray | memoryview, *, sources: bool = Tr
             code="EPCIS_XML_UNAVAILABLE",
             position=0,
         )
+    if is_xml and not sources and type(raw) is bytes:
+        from ._xml_plain import plain_document
+        from ._xml_safe import DEFAULT_MAX_BYTES
+
+        # What tracelib.epcis.xml.from_xml does first, without the prefixes in scope.
+        document = plain_document(raw, sources=False) if len(raw) <= DEFAULT_MAX_BYTES else None
+        if document is not None:
+            return document
     if not is_xml and not sources:
         from ._jsonld_parse import loads
         from ._jsonld_read import read_top

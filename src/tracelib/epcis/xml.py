@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EpcisError
 from ._xml_names import EPCIS_NS_1, MD_NS_1, QUERY_NS_1
+from ._xml_plain import plain_document
 from ._xml_read_doc import event_from_element as _event_from_element
 from ._xml_read_doc import read_root
 from ._xml_safe import DEFAULT_MAX_BYTES, MAX_TEXT_NODE, SAFE_PARSER_KWARGS, check_docinfo, parse
@@ -104,6 +105,10 @@ def from_xml(data: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
         ...
         tracelib.errors.EpcisError: line 3: unknown element <madeUpField> in <ObjectEvent> ...
     """
+    if type(data) is bytes and len(data) <= max_bytes:
+        document = plain_document(data)  # the same models without a tree, or None
+        if document is not None:
+            return document  # type: ignore[no-any-return]
     root = parse(data, max_bytes=max_bytes)
     tag = root.tag
     if isinstance(tag, str) and tag.startswith(_NS_1):
