@@ -29,6 +29,7 @@ Examples:
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -397,6 +398,19 @@ def event_hashes(
 
 
 def _prehash_texts(data: Any, opts: HashOptions, namespaces: Namespaces) -> list[str]:
+    # The cyclic garbage collector is paused meanwhile (as the readers do): reading and
+    # hashing make many small objects and no cycles; one collection follows instead of
+    # many during it.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _texts(data, opts, namespaces)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _texts(data: Any, opts: HashOptions, namespaces: Namespaces) -> list[str]:
     events, ignore = events_and_ignores(
         data, honour=opts.document_ignore_fields, sources=isinstance(namespaces, str)
     )
