@@ -1,7 +1,8 @@
-"""Reading EPCIS 2.0 XML documents: capture, query, master data, capture jobs, SBDH.
+"""Reading EPCIS 2.0 XML documents: capture, query, master data, capture jobs.
 
 Events are validated one by one (so that errors carry their event's line and JSON path),
-then the document around them.
+then the document around them. The header (SBDH, master data) and the generic structure
+reader are in :mod:`tracelib.epcis._xml_read_header`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import EpcisError
-from ._extensions import Extension, fast_node
+from ._extensions import Extension
 from ._models_fast import with_events
 from ._source import attach_namespaces
 from ._xml_fast import quick_event, quick_events
-from ._xml_names import EPCIS_NS, EVENT_TYPES, MD_NS, QUERY_NS, SBDH_NS, XSI_NS
+from ._xml_names import EPCIS_NS, EVENT_TYPES, MD_NS, QUERY_NS
 from ._xml_read import (
     element_name,
     ext_children,
@@ -27,16 +28,14 @@ from ._xml_read import (
     text,
     unknown,
 )
+from ._xml_read_header import boolean, exact_text, read_header, read_struct, vocabulary_list
 from ._xml_read_locate import located_error, namespaces_of
 from .findings import Finding, attach_findings
 
 __all__ = ["event_from_element", "read_root"]
 
-_SB = "{" + SBDH_NS + "}"
-_XSI = "{" + XSI_NS + "}"
 _QUERY = "{" + QUERY_NS + "}"
 _EVENT_NAMES = frozenset(EVENT_TYPES) | {f"{{{EPCIS_NS}}}{name}" for name in EVENT_TYPES}
-_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 _ADAPTERS: list[Any] = []
@@ -121,303 +120,6 @@ def _event_list(element: Any, root: str, start: int, found: list[Finding]) -> li
     return events
 
 
-# -- generic structure ----------------------------------------------------------------------------
-
-_Reader = Callable[[Any], Any]
-
-
-def _struct(
-    element: Any,
-    known: Mapping[str, tuple[str, _Reader]],
-    *,
-    repeated: frozenset[str] = frozenset(),
-    wrappers: Mapping[str, Callable[[Any, dict[str, Any], list[Extension]], None]] | None = None,
-) -> dict[str, Any]:
-    """Children by local name (``known``: name -> (member, reader)); others are extensions."""
-    out: dict[str, Any] = {}
-    nodes: list[Extension] = []
-    for child in element:
-        tag = child.tag
-        if type(tag) is not str:
-            continue
-        name = tag[len(_SB) :] if tag.startswith(_SB) else std_name(tag)
-        if name is not None and name in known:
-            member, reader = known[name]
-            value = reader(child)
-            if name in repeated:
-                out.setdefault(member, []).append(value)
-            elif member in out:
-                raise EpcisError(
-                    f"line {child.sourceline}: <{element_name(child)}> appears more than "
-                    f"once in <{element_name(element)}>",
-                    code="EPCIS_DUPLICATE_ELEMENT",
-                    line=child.sourceline,
-                )
-            else:
-                out[member] = value
-        elif wrappers and name is not None and name in wrappers:
-            wrappers[name](child, out, nodes)
-        elif name is None or name == "extension":
-            if name == "extension":
-                nodes.extend(ext_children(child))
-            else:
-                nodes.append(ext_node(child))
-        else:
-            raise unknown(child, element)
-    if nodes:
-        out["extensions"] = tuple(nodes)
-    return out
-
-
-def _exact(element: Any) -> str:
-    return element.text or ""
-
-
-def _boolean(value: str) -> Any:
-    stripped = value.strip()
-    return _BOOLEANS.get(stripped, stripped)
-
-
-# -- SBDH -----------------------------------------------------------------------------------------
-
-
-def _identifier(element: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"value": _exact(element)}
-    authority = element.get("Authority")
-    if authority is not None:
-        out["authority"] = authority
-    return out
-
-
-def _contact(element: Any) -> dict[str, Any]:
-    return _sbdh_struct(
-        element,
-        {
-            "Contact": ("contact", _exact),
-            "EmailAddress": ("emailAddress", _exact),
-            "FaxNumber": ("faxNumber", _exact),
-            "TelephoneNumber": ("telephoneNumber", _exact),
-            "ContactTypeIdentifier": ("contactTypeIdentifier", _exact),
-        },
-    )
-
-
-def _partner(element: Any) -> dict[str, Any]:
-    return _sbdh_struct(
-        element,
-        {
-            "Identifier": ("identifier", _identifier),
-            "ContactInformation": ("contactInformation", _contact),
-        },
-        repeated=frozenset({"ContactInformation"}),
-    )
-
-
-def _document_identification(element: Any) -> dict[str, Any]:
-    return _sbdh_struct(
-        element,
-        {
-            "Standard": ("standard", _exact),
-            "TypeVersion": ("typeVersion", _exact),
-            "InstanceIdentifier": ("instanceIdentifier", _exact),
-            "Type": ("type", _exact),
-            "MultipleType": ("multipleType", lambda e: _boolean(_exact(e))),
-            "CreationDateAndTime": ("creationDateAndTime", text),
-        },
-    )
-
-
-def _manifest_item(element: Any) -> dict[str, Any]:
-    return _sbdh_struct(
-        element,
-        {
-            "MimeTypeQualifierCode": ("mimeTypeQualifierCode", _exact),
-            "UniformResourceIdentifier": ("uniformResourceIdentifier", text),
-            "Description": ("description", _exact),
-            "LanguageCode": ("languageCode", _exact),
-        },
-    )
-
-
-def _manifest(element: Any) -> dict[str, Any]:
-    return _sbdh_struct(
-        element,
-        {
-            "NumberOfItems": ("numberOfItems", text),
-            "ManifestItem": ("manifestItems", _manifest_item),
-        },
-        repeated=frozenset({"ManifestItem"}),
-    )
-
-
-def _scope(element: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    info: list[Extension] = []
-    fields = {
-        "Type": "type",
-        "InstanceIdentifier": "instanceIdentifier",
-        "Identifier": "identifier",
-    }
-    for child in element:
-        tag = child.tag
-        if type(tag) is not str:
-            continue
-        name = tag[len(_SB) :] if tag.startswith(_SB) else None
-        if name in fields and not info:
-            out[fields[name]] = _exact(child)
-        elif tag[0] == "{":
-            info.append(ext_node(child))  # CorrelationInformation, BusinessService, ...
-        else:
-            raise unknown(child, element)
-    if info:
-        out["scopeInformation"] = tuple(info)
-    return out
-
-
-def _business_scope(element: Any) -> dict[str, Any]:
-    return _sbdh_struct(element, {"Scope": ("scopes", _scope)}, repeated=frozenset({"Scope"}))
-
-
-def _sbdh(element: Any) -> dict[str, Any]:
-    return _sbdh_struct(
-        element,
-        {
-            "HeaderVersion": ("headerVersion", _exact),
-            "Sender": ("sender", _partner),
-            "Receiver": ("receiver", _partner),
-            "DocumentIdentification": ("documentIdentification", _document_identification),
-            "Manifest": ("manifest", _manifest),
-            "BusinessScope": ("businessScope", _business_scope),
-        },
-        repeated=frozenset({"Sender", "Receiver"}),
-    )
-
-
-def _sbdh_struct(
-    element: Any,
-    known: Mapping[str, tuple[str, _Reader]],
-    *,
-    repeated: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for child in element:
-        tag = child.tag
-        if type(tag) is not str:
-            continue
-        name = tag[len(_SB) :] if tag.startswith(_SB) else None
-        if name is None or name not in known:
-            raise unknown(child, element)
-        member, reader = known[name]
-        if name in repeated:
-            out.setdefault(member, []).append(reader(child))
-        elif member in out:
-            raise EpcisError(
-                f"line {child.sourceline}: <{element_name(child)}> appears more than once",
-                code="EPCIS_DUPLICATE_ELEMENT",
-                line=child.sourceline,
-            )
-        else:
-            out[member] = reader(child)
-    return out
-
-
-# -- master data ----------------------------------------------------------------------------------
-
-
-def _attribute(element: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": (element.get("id") or "").strip()}
-    node = ext_node(element)
-    attrs = tuple(a for a in node.attributes if not (a.namespace is None and a.name == "id"))
-    empty = not node.children and not attrs and node.xsi_type is None and node.text == ""
-    if not empty:
-        out["value"] = fast_node(
-            (None, "attribute", None, node.text, node.children, attrs, node.xsi_type, None, False)
-        )
-    return out
-
-
-def _vocabulary_element(element: Any) -> dict[str, Any]:
-    out = _struct(
-        element,
-        {
-            "attribute": ("attributes", _attribute),
-            "children": ("children", lambda e: [text(c) for c in e if type(c.tag) is str]),
-        },
-        repeated=frozenset({"attribute"}),
-    )
-    out["id"] = (element.get("id") or "").strip()
-    return out
-
-
-def _vocabulary(element: Any) -> dict[str, Any]:
-    out = _struct(
-        element,
-        {
-            "VocabularyElementList": (
-                "vocabularyElementList",
-                lambda e: [_vocabulary_element(c) for c in e if type(c.tag) is str],
-            )
-        },
-    )
-    out["type"] = (element.get("type") or "").strip()
-    return out
-
-
-def _vocabulary_list(element: Any) -> list[dict[str, Any]]:
-    out = []
-    for child in element:
-        tag = child.tag
-        if type(tag) is not str:
-            continue
-        if std_name(tag) != "Vocabulary":
-            raise unknown(child, element)
-        out.append(_vocabulary(child))
-    return out
-
-
-def _master_data(element: Any) -> dict[str, Any]:
-    return _struct(element, {"VocabularyList": ("vocabularyList", _vocabulary_list)})
-
-
-# -- header, bodies, documents --------------------------------------------------------------------
-
-
-def _header_extension(child: Any, out: dict[str, Any], nodes: list[Extension]) -> None:
-    for item in child:
-        tag = item.tag
-        if type(tag) is not str:
-            continue
-        name = std_name(tag)
-        if name == "EPCISMasterData":
-            out["epcisMasterData"] = _master_data(item)
-        elif name == "extension":
-            nodes.extend(ext_children(item))
-        elif name is None:
-            nodes.append(ext_node(item))
-        else:
-            raise unknown(item, child)
-
-
-def _header(element: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    nodes: list[Extension] = []
-    for child in element:
-        tag = child.tag
-        if type(tag) is not str:
-            continue
-        if tag == _SB + "StandardBusinessDocumentHeader":
-            out["standardBusinessDocumentHeader"] = _sbdh(child)
-        elif std_name(tag) == "extension":
-            _header_extension(child, out, nodes)
-        elif std_name(tag) is None:
-            nodes.append(ext_node(child))
-        else:
-            raise unknown(child, element)
-    if nodes:
-        out["extensions"] = tuple(nodes)
-    return out
-
-
 def _document_attributes(element: Any, out: dict[str, Any]) -> None:
     for key, value in element.items():
         if key in ("schemaVersion", "creationDate"):
@@ -464,7 +166,7 @@ def _capture(root: Any) -> Any:
     _document_attributes(root, out)
 
     def body(element: Any) -> dict[str, Any]:
-        return _struct(
+        return read_struct(
             element,
             {
                 "EventList": (
@@ -475,13 +177,15 @@ def _capture(root: Any) -> Any:
         )
 
     out.update(
-        _struct(root, {"EPCISHeader": ("epcisHeader", _header), "EPCISBody": ("epcisBody", body)})
+        read_struct(
+            root, {"EPCISHeader": ("epcisHeader", read_header), "EPCISBody": ("epcisBody", body)}
+        )
     )
     return _validate(out, root, findings, _take_events(out.get("epcisBody")))
 
 
 def _results_body(element: Any, findings: list[Finding]) -> dict[str, Any]:
-    return _struct(
+    return read_struct(
         element,
         {
             "EventList": (
@@ -490,7 +194,7 @@ def _results_body(element: Any, findings: list[Finding]) -> dict[str, Any]:
                     e, "$.epcisBody.queryResults.resultsBody.eventList", 0, findings
                 ),
             ),
-            "VocabularyList": ("vocabularyList", _vocabulary_list),
+            "VocabularyList": ("vocabularyList", vocabulary_list),
         },
     )
 
@@ -501,11 +205,11 @@ def _query(root: Any) -> Any:
     _document_attributes(root, out)
 
     def results(element: Any) -> dict[str, Any]:
-        return _struct(
+        return read_struct(
             element,
             {
-                "queryName": ("queryName", _exact),
-                "subscriptionID": ("subscriptionID", _exact),
+                "queryName": ("queryName", exact_text),
+                "subscriptionID": ("subscriptionID", exact_text),
                 "resultsBody": ("resultsBody", lambda e: _results_body(e, findings)),
             },
         )
@@ -540,7 +244,9 @@ def _query(root: Any) -> Any:
         return out
 
     out.update(
-        _struct(root, {"EPCISHeader": ("epcisHeader", _header), "EPCISBody": ("epcisBody", body)})
+        read_struct(
+            root, {"EPCISHeader": ("epcisHeader", read_header), "EPCISBody": ("epcisBody", body)}
+        )
     )
     found = out.get("epcisBody", {}).get("queryResults")
     holder = found.get("resultsBody") if isinstance(found, dict) else None
@@ -552,22 +258,24 @@ def _master_data_document(root: Any) -> Any:
     _document_attributes(root, out)
 
     def body(element: Any) -> dict[str, Any]:
-        return _struct(element, {"VocabularyList": ("vocabularyList", _vocabulary_list)})
+        return read_struct(element, {"VocabularyList": ("vocabularyList", vocabulary_list)})
 
     out.update(
-        _struct(root, {"EPCISHeader": ("epcisHeader", _header), "EPCISBody": ("epcisBody", body)})
+        read_struct(
+            root, {"EPCISHeader": ("epcisHeader", read_header), "EPCISBody": ("epcisBody", body)}
+        )
     )
     return _validate(out, root, [])
 
 
 def _problem(element: Any) -> dict[str, Any]:
-    return _struct(
+    return read_struct(
         element,
         {
             "type": ("type", text),
-            "title": ("title", _exact),
+            "title": ("title", exact_text),
             "status": ("status", text),
-            "detail": ("detail", _exact),
+            "detail": ("detail", exact_text),
             "instance": ("instance", text),
         },
     )
@@ -578,12 +286,12 @@ def _capture_job(root: Any) -> Any:
     for key in ("running", "success"):
         value = root.get(key)
         if value is not None:
-            out[key] = _boolean(value)
+            out[key] = boolean(value)
     capture_id = root.get("captureID")
     if capture_id is not None:
         out["captureID"] = capture_id
     out.update(
-        _struct(
+        read_struct(
             root,
             {
                 "captureErrorBehaviour": ("captureErrorBehaviour", text),
