@@ -9,7 +9,6 @@ vectors) lists extension members to leave out of the hash.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import json
 from collections.abc import Iterable, Mapping
@@ -18,6 +17,7 @@ from typing import Any
 from ..errors import EpcisError
 from ._context import merge_namespaces
 from ._extensions import Extension
+from ._gc import PausedGc
 
 __all__ = ["events_and_ignores", "parse_text"]
 
@@ -66,16 +66,10 @@ def parse_text(data: str | bytes | bytearray | memoryview, *, sources: bool = Tr
         from ._jsonld_parse import loads
         from ._jsonld_read import read_top
 
-        # What tracelib.epcis.jsonld.from_jsonld does, without its findings and prefixes
-        # (the garbage collector paused as there).
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        # What tracelib.epcis.jsonld.from_jsonld does, without its findings and prefixes.
+        with PausedGc():
             value, _ = loads(raw, strict=False)
             return read_top(value, strict=False, sources=False)
-        finally:
-            if enabled:
-                gc.enable()
     codec = _module("_codec")
     if codec is not None:
         return codec.parse(raw, format="xml" if is_xml else "jsonld")

@@ -23,19 +23,20 @@ documents and their mutations.
 
 from __future__ import annotations
 
-import gc
 import re
 import sys
 from typing import Any, NamedTuple
 
 from lxml import etree
-from pydantic import ValidationError
 
+from ..errors import EpcisError
 from ._extensions import fast_node
-from ._models_fast import _VALIDATORS, _validators, with_events
+from ._gc import PausedGc
+from ._models_fast import _VALIDATORS, _validators
 from ._source import attach_namespaces
 from ._xml_fast import _ILMDS, _LEAF, _LOCATION_KEYS, _remember, _shared
 from ._xml_names import EPCIS_NS
+from ._xml_read_doc import document_attributes, validate_document
 from ._xml_read_locate import namespaces_of
 from ._xml_safe import MAX_TEXT_NODE, SAFE_PARSER_KWARGS
 
@@ -112,19 +113,10 @@ _CLOSE = re.compile(f"</EventList>{_W}</EPCISBody>{_W}</({_NAME}):EPCISDocument>
 _ILMD_TEXTS: dict[tuple[Any, ...], dict[str, Any]] = {}
 # namespace declarations -> {raw extension text: its nodes}
 _EXTENSION_TEXTS: dict[tuple[Any, ...], dict[str, Any]] = {}
-_ADAPTER: list[Any] = []
 
 
 class _NotPlainError(Exception):
     """The document is not plain: read it with the tree."""
-
-
-def _document_adapter() -> Any:
-    if not _ADAPTER:
-        from .models import DOCUMENT_ADAPTER
-
-        _ADAPTER.append(DOCUMENT_ADAPTER)
-    return _ADAPTER[0]
 
 
 def _root(data: bytes) -> tuple[Any, str, int]:
@@ -282,21 +274,14 @@ def _read(data: bytes, sources: bool) -> Any:
     events = _events(
         text, opened.end(), closed.start(), root, sources, _QUICK if quick else _STRICT
     )
+    # The dict and the validation of the tree reader's _capture (no header, no findings).
     out: dict[str, Any] = {"type": "EPCISDocument"}
-    for name, value in root.items():
-        if name in ("schemaVersion", "creationDate"):
-            out[name] = value.strip()
+    document_attributes(root, out)
     out["epcisBody"] = {"eventList": () if events else []}
     try:
-        document = _document_adapter().validate_python(out)
-    except ValidationError:
+        return validate_document(out, root, [], tuple(events), sources=sources)
+    except EpcisError:
         raise _NotPlainError from None
-    if events:
-        document = with_events(document, tuple(events))
-    namespaces = namespaces_of(root) if sources else None
-    if namespaces is not None:
-        attach_namespaces(document, namespaces)
-    return document
 
 
 def plain_document(data: bytes, *, sources: bool = True) -> Any:
@@ -323,14 +308,10 @@ def plain_document(data: bytes, *, sources: bool = True) -> Any:
         >>> plain_document(b"<epcis:EPCISDocument/>") is None
         True
     """
-    enabled = gc.isenabled()
-    gc.disable()
     try:
-        return _read(data, sources)
+        with PausedGc():
+            return _read(data, sources)
     except _NotPlainError:
         return None
     except Exception:  # anything unexpected: the tree reader decides
         return None
-    finally:
-        if enabled:
-            gc.enable()

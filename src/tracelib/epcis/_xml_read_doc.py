@@ -7,7 +7,6 @@ reader are in :mod:`tracelib.epcis._xml_read_header`.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -15,6 +14,7 @@ from pydantic import ValidationError
 
 from ..errors import EpcisError
 from ._extensions import Extension
+from ._gc import PausedGc
 from ._models_fast import with_events
 from ._source import attach_namespaces
 from ._xml_fast import quick_event, quick_events
@@ -32,7 +32,7 @@ from ._xml_read_header import boolean, exact_text, read_header, read_struct, voc
 from ._xml_read_locate import located_error, namespaces_of
 from .findings import Finding, attach_findings
 
-__all__ = ["event_from_element", "read_root"]
+__all__ = ["document_attributes", "event_from_element", "read_root", "validate_document"]
 
 _QUERY = "{" + QUERY_NS + "}"
 _EVENT_NAMES = frozenset(EVENT_TYPES) | {f"{{{EPCIS_NS}}}{name}" for name in EVENT_TYPES}
@@ -120,22 +120,27 @@ def _event_list(element: Any, root: str, start: int, found: list[Finding]) -> li
     return events
 
 
-def _document_attributes(element: Any, out: dict[str, Any]) -> None:
+def document_attributes(element: Any, out: dict[str, Any]) -> None:
+    """``schemaVersion`` and ``creationDate`` of the root ``element`` (trimmed) into ``out``."""
     for key, value in element.items():
         if key in ("schemaVersion", "creationDate"):
             out[key] = value.strip()
 
 
-def _validate(
+def validate_document(
     data: dict[str, Any],
     element: Any,
     findings: list[Finding],
     events: tuple[Any, ...] | None = None,
+    *,
+    sources: bool = True,
 ) -> Any:
     """Validate the document dict; ``events`` (validated already) are put in afterwards.
 
     Validating a document re-checks each event instance it holds; the events were checked
-    one by one, so they are set on the validated body with ``model_copy``.
+    one by one, so they are set on the validated body with ``model_copy``. ``sources``:
+    record the prefixes in scope of ``element`` on the document. Also used by the plain
+    reader (:mod:`tracelib.epcis._xml_plain`), ``element`` being the childless root.
     """
     _, document_adapter = _adapters()
     try:
@@ -146,7 +151,7 @@ def _validate(
         document = with_events(document, events)
     if findings:
         attach_findings(document, findings)
-    namespaces = namespaces_of(element)
+    namespaces = namespaces_of(element) if sources else None
     if namespaces is not None:
         attach_namespaces(document, namespaces)
     return document
@@ -163,7 +168,7 @@ def _take_events(holder: Any) -> tuple[Any, ...] | None:
 def _capture(root: Any) -> Any:
     findings: list[Finding] = []
     out: dict[str, Any] = {"type": "EPCISDocument"}
-    _document_attributes(root, out)
+    document_attributes(root, out)
 
     def body(element: Any) -> dict[str, Any]:
         return read_struct(
@@ -181,7 +186,7 @@ def _capture(root: Any) -> Any:
             root, {"EPCISHeader": ("epcisHeader", read_header), "EPCISBody": ("epcisBody", body)}
         )
     )
-    return _validate(out, root, findings, _take_events(out.get("epcisBody")))
+    return validate_document(out, root, findings, _take_events(out.get("epcisBody")))
 
 
 def _results_body(element: Any, findings: list[Finding]) -> dict[str, Any]:
@@ -202,7 +207,7 @@ def _results_body(element: Any, findings: list[Finding]) -> dict[str, Any]:
 def _query(root: Any) -> Any:
     findings: list[Finding] = []
     out: dict[str, Any] = {"type": "EPCISQueryDocument"}
-    _document_attributes(root, out)
+    document_attributes(root, out)
 
     def results(element: Any) -> dict[str, Any]:
         return read_struct(
@@ -250,12 +255,12 @@ def _query(root: Any) -> Any:
     )
     found = out.get("epcisBody", {}).get("queryResults")
     holder = found.get("resultsBody") if isinstance(found, dict) else None
-    return _validate(out, root, findings, _take_events(holder))
+    return validate_document(out, root, findings, _take_events(holder))
 
 
 def _master_data_document(root: Any) -> Any:
     out: dict[str, Any] = {"type": "EPCISMasterDataDocument"}
-    _document_attributes(root, out)
+    document_attributes(root, out)
 
     def body(element: Any) -> dict[str, Any]:
         return read_struct(element, {"VocabularyList": ("vocabularyList", vocabulary_list)})
@@ -265,7 +270,7 @@ def _master_data_document(root: Any) -> Any:
             root, {"EPCISHeader": ("epcisHeader", read_header), "EPCISBody": ("epcisBody", body)}
         )
     )
-    return _validate(out, root, [])
+    return validate_document(out, root, [])
 
 
 def _problem(element: Any) -> dict[str, Any]:
@@ -305,7 +310,7 @@ def _capture_job(root: Any) -> Any:
             },
         )
     )
-    return _validate(out, root, [])
+    return validate_document(out, root, [])
 
 
 _ROOTS: dict[str, Callable[[Any], Any]] = {
@@ -319,20 +324,14 @@ _ROOTS: dict[str, Callable[[Any], Any]] = {
 def read_root(root: Any) -> Any:
     """The model of a parsed 2.0 root element (document or bare event).
 
-    The cyclic garbage collector is paused while a document is read: the walk makes many
-    small objects and no cycles, and the collections it would trigger cost a third of the
-    time on large documents.
+    The cyclic garbage collector is paused while a document is read (see
+    :mod:`tracelib.epcis._gc`): the walk makes many small objects and no cycles.
     """
     tag = root.tag
     reader = _ROOTS.get(tag)
     if reader is not None:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with PausedGc():
             return reader(root)
-        finally:
-            if enabled:
-                gc.enable()
     if tag in _EVENT_NAMES:
         return event_from_element(root)
     line = root.sourceline

@@ -29,13 +29,13 @@ Examples:
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import EpcisError
+from ._gc import PausedGc
 from ._hash_diff import PrehashDiff, diff_tokens, tokenize
 from ._hash_input import events_and_ignores
 from ._hash_prehash import Prehasher
@@ -398,16 +398,8 @@ def event_hashes(
 
 
 def _prehash_texts(data: Any, opts: HashOptions, namespaces: Namespaces) -> list[str]:
-    # The cyclic garbage collector is paused meanwhile (as the readers do): reading and
-    # hashing make many small objects and no cycles; one collection follows instead of
-    # many during it.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with PausedGc():  # reading and hashing: many small objects, no cycles
         return _texts(data, opts, namespaces)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _texts(data: Any, opts: HashOptions, namespaces: Namespaces) -> list[str]:
