@@ -63,6 +63,8 @@ def _outcome(read: Any, data: Any) -> tuple[Any, ...]:
 
 def _careful(read: Any, data: Any) -> tuple[Any, ...]:
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(xml, "plain_document", lambda *args, **kwargs: None)
+        mp.setattr(jsonld, "plain_document", lambda *args, **kwargs: None)
         mp.setattr(_xml_read_doc, "quick_event", lambda element: None)
         mp.setattr(
             _xml_read_doc, "quick_events", lambda element: (list(element), [None] * len(element))
@@ -477,6 +479,7 @@ def test_the_json_quick_path_is_taken_and_shares_repeated_parts() -> None:
         return result
 
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(jsonld, "plain_document", lambda *args, **kwargs: None)  # the next reader
         mp.setattr(_jsonld_read, "_quick_document", spy)
         doc = jsonld.from_jsonld(text)
     assert calls

@@ -64,9 +64,13 @@ def parse_text(data: str | bytes | bytearray | memoryview, *, sources: bool = Tr
             return document
     if not is_xml and not sources:
         from ._jsonld_parse import loads
+        from ._jsonld_plain import plain_document as plain_jsonld
         from ._jsonld_read import read_top
 
         # What tracelib.epcis.jsonld.from_jsonld does, without its findings and prefixes.
+        document = plain_jsonld(raw, sources=False)
+        if document is not None:
+            return document
         with PausedGc():
             value, _ = loads(raw, strict=False)
             return read_top(value, strict=False, sources=False)

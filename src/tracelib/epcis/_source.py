@@ -8,12 +8,12 @@ defaults), keyed by identity and dropped with the model, so models stay plain va
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ._context import DEFAULT_NAMESPACES
 from ._side_table import SideTable
 
-__all__ = ["attach_namespaces", "source_namespaces"]
+__all__ = ["attach_namespaces", "attach_namespaces_all", "source_namespaces"]
 
 _NAMESPACES = SideTable()
 
@@ -24,6 +24,11 @@ def attach_namespaces(model: object, namespaces: Mapping[str, str]) -> None:
     Share one mapping between the events of a document: it is stored, not copied.
     """
     _NAMESPACES.set(model, namespaces)
+
+
+def attach_namespaces_all(models: Sequence[object], namespaces: Mapping[str, str]) -> None:
+    """:func:`attach_namespaces` for each of ``models`` (the events of a document), at once."""
+    _NAMESPACES.set_many(models, namespaces)
 
 
 def source_namespaces(model: object) -> Mapping[str, str]:

@@ -33,7 +33,7 @@ from ..errors import EpcisError
 from ._extensions import fast_node
 from ._gc import PausedGc
 from ._models_fast import _VALIDATORS, _validators
-from ._source import attach_namespaces
+from ._source import attach_namespaces_all
 from ._xml_fast import _ILMDS, _LEAF, _LOCATION_KEYS, _remember, _shared
 from ._xml_names import EPCIS_NS
 from ._xml_read_doc import document_attributes, validate_document
@@ -97,7 +97,9 @@ def _patterns(char: str) -> _Patterns:
 # matcher, a character set costs about seven times as much per character.
 _QUICK = _patterns("[^<]")
 _STRICT = _patterns("[^<&\\x00-\\x08\\x0b-\\x1f]")
-_CONTROLS = bytes(code for code in range(32) if code not in (9, 10))
+# The table changes control characters and CR (to "<"), nothing else: bytes.translate gives
+# back the very object when no byte changed, quicker than deleting and comparing lengths.
+_CONTROLS = bytes(ord("<") if code < 32 and code not in (9, 10) else code for code in range(256))
 
 # The XML declaration (optional) and the root start tag, in bytes; lxml checks them.
 _HEAD = re.compile(
@@ -244,10 +246,9 @@ def _events(
             if nodes is None:
                 nodes = _remember(texts_seen, extensions, _leaves(extensions, nsmap, leaf))
             out["extensions"] = nodes
-        model = validate(out)  # a ValidationError: the tree reader reports it
-        if namespaces is not None:
-            attach_namespaces(model, namespaces)
-        events.append(model)
+        events.append(validate(out))  # a ValidationError: the tree reader reports it
+    if namespaces is not None:
+        attach_namespaces_all(events, namespaces)
     return events
 
 
@@ -267,7 +268,7 @@ def _read(data: bytes, sources: bool) -> Any:
         raise _NotPlainError
     if not text.isascii() and ("\ufffe" in text or "\uffff" in text):
         raise _NotPlainError
-    quick = len(data.translate(None, _CONTROLS)) == len(data)
+    quick = data.translate(_CONTROLS) is data
     # libxml2's text node limit holds for white space too: the runs around the events.
     if len(text) > _LIMIT and (opened.end() > _LIMIT or len(text) - closed.start() > _LIMIT):
         raise _NotPlainError

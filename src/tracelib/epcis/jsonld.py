@@ -58,6 +58,7 @@ from ._jsonld_out import (
     output_context,
 )
 from ._jsonld_parse import loads
+from ._jsonld_plain import plain_document
 from ._jsonld_prep import Prep
 from ._jsonld_read import read_event, read_top
 from ._jsonld_write import Writer
@@ -202,9 +203,12 @@ def from_jsonld(data: bytes | str, *, strict: bool = False) -> Document | EpcisE
         ...     print(err.code, err.position)
         EPCIS_MALFORMED_JSON 25
     """
+    result: Any = plain_document(data)  # most documents (see tracelib.epcis._jsonld_plain)
+    if result is not None:
+        return result  # type: ignore[no-any-return]
     with PausedGc():  # many small objects, no cycles (see tracelib.epcis._gc)
         value, repeated = loads(data, strict=strict)
-        result: Any = read_top(value, strict=strict)
+        result = read_top(value, strict=strict)
     if repeated:
         attach_findings(
             result,
