@@ -720,7 +720,11 @@ def test_every_deletion_and_truncation_reads_the_same() -> None:
     assert answered >= 600  # 657 today: deleting white space, or a character of a leaf text
 
 
-@pytest.mark.parametrize("char", ["<", "&", "\r", "\x00", "\x0c", "]]>", "\ufffe", ">", "é", " "])
+_INSERTED = ["<", "&", "\r", "\x00", "\x01", "\x0b", "\x0c", "\x1f", "\x7f", "\x85", "\xa0", "]]>"]
+_INSERTED += ["\ufffe", ">", "é", " "]
+
+
+@pytest.mark.parametrize("char", _INSERTED)
 def test_a_character_inserted_anywhere_reads_the_same(char: str) -> None:
     for at in range(len(_SMALL) + 1):
         _check((_SMALL[:at] + char + _SMALL[at:]).encode())

@@ -18,6 +18,7 @@ from ..errors import EpcisError
 from ._context import merge_namespaces
 from ._extensions import Extension
 from ._gc import PausedGc
+from ._models_base import XML_SPACE
 
 __all__ = ["events_and_ignores", "parse_text"]
 
@@ -200,7 +201,7 @@ def _wrappers(model: Any, depth: int = 0) -> list[Any]:
 
 def _ignored(node: Extension, prefixes: Mapping[str, str]) -> list[str]:
     out = [child.clark for child in node.children]
-    text = (node.text or "").strip()
+    text = (node.text or "").strip(XML_SPACE)
     if text:
         for item in text.split():
             prefix, colon, local = item.partition(":")

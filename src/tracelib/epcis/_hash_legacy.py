@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import EpcisError
 from ._extensions import Extension
+from ._models_base import XML_SPACE
 
 __all__ = ["promote"]
 
@@ -29,7 +30,7 @@ _FIELDS = {
 def _text(node: Extension, name: str) -> str | None:
     for child in node.children:
         if child.namespace is None and child.name == name:
-            return (child.text or "").strip()
+            return (child.text or "").strip(XML_SPACE)
     return None
 
 
@@ -58,7 +59,7 @@ def _parties(node: Extension, item: str) -> tuple[Any, ...]:
         if child.namespace is not None or child.name != item:
             raise EpcisError(f"not a {item}", code="EPCIS_INVALID_STRUCTURE")
         kind = next((a.value for a in child.attributes if a.namespace is None), None)
-        out.append(model.model_validate({"type": kind, item: (child.text or "").strip()}))
+        out.append(model.model_validate({"type": kind, item: (child.text or "").strip(XML_SPACE)}))
     return tuple(out)
 
 

@@ -19,9 +19,11 @@ and validated by the models, closed with ``]}}``, as the XML reader lets lxml pa
 start tag. It answers only when everything after the head is matched up to ``]}}`` and white
 space, and gives ``None`` for anything else (then :func:`~tracelib.epcis.jsonld.from_jsonld`
 reads the document as before and reports errors with their JSON paths). Strings are
-``"[^"]*"``: a document with a backslash anywhere is not plain, nor one with a control
-character other than white space, and an event with a tab, line feed or carriage return
-inside a string is not either (JSON forbids them there). ``tests/epcis/test_jsonld_plain.py``
+``"[^"]*"``: a document with a backslash anywhere is not plain, and an event with a tab,
+line feed or carriage return inside a string is not either. JSON forbids every control
+character inside a string: the models refuse them in every value (identifiers, CBV values,
+timestamps, member names), and the reader looks for them in the free text of extension and
+ILMD members (once per distinct text where it caches by text). ``tests/epcis/test_jsonld_plain.py``
 compares it with the JSON reader on the corpus, generated documents and their mutations.
 """
 
@@ -100,12 +102,10 @@ _BREAKS = re.compile("[\\t\\n\\r]")
 # The end of the head, with the white space before the first event.
 _HEAD_END = re.compile(f'"epcisBody"{_W}:{_W}\\{{{_W}"eventList"{_W}:{_W}\\[{_W}')
 _TAIL = re.compile(f"{_W}\\]{_W}\\}}{_W}\\}}{_W}")
-# Not JSON anywhere: control characters other than the white space tab, LF and CR. The table
-# changes them (to '"'), nothing else: bytes.translate gives back the very object when no
-# byte changed, quicker than deleting them and comparing lengths.
-_CONTROLS = bytes(
-    ord('"') if code < 32 and code not in (9, 10, 13) else code for code in range(256)
-)
+# Not JSON in a string: control characters. The models refuse them in every value but the
+# free text of extension and ILMD members, which the reader checks itself (tab, line feed and
+# carriage return apart: see _events).
+_CONTROL = re.compile("[\x00-\x1f]")
 _PD_KEYS = frozenset(
     {"epcis:persistentDisposition", DEFAULT_NAMESPACES["epcis"] + "persistentDisposition"}
 )
@@ -173,6 +173,8 @@ def _nodes(text: str, prep: Prep) -> tuple[Any, ...]:
         if how is None:
             how = _remember(keys, name, prep._key(name))
         if type(how) is not tuple or name in _PD_KEYS or name in names:
+            raise _NotPlainError
+        if not value.isprintable() and _CONTROL.search(value):
             raise _NotPlainError
         names.add(name)
         namespace, local, prefix = how
@@ -287,7 +289,11 @@ def _events(
             how = keys.get(name)
             if how is None:
                 how = _remember(keys, name, prep._key(name))
-            if type(how) is not tuple or name in _PD_KEYS:
+            if (
+                type(how) is not tuple
+                or name in _PD_KEYS
+                or (not value.isprintable() and _CONTROL.search(value))
+            ):
                 raise _NotPlainError
             out["extensions"] = (fast_node((*how, value, *_LEAF)),)
         events.append(validate(out))  # a ValidationError: the JSON reader reports it
@@ -299,11 +305,10 @@ def _events(
 
 def _read(data: bytes | str, sources: bool) -> Any:
     if type(data) is bytes:
-        raw = data
         text = data.decode("utf-8")  # a UnicodeDecodeError: not plain
     elif type(data) is str:
         text = data
-        raw = data.encode("utf-8")  # lone surrogates: not plain
+        data.encode("utf-8")  # lone surrogates: not plain
     else:
         raise _NotPlainError
     found = _HEAD_END.search(text)
@@ -313,10 +318,10 @@ def _read(data: bytes | str, sources: bool) -> Any:
     # The first event first: a document in another member order costs one match more.
     if not any(pattern.match(text, start) for pattern in _EVENTS):
         raise _NotPlainError
-    if "\\" in text or raw.translate(_CONTROLS) is not raw:
+    if "\\" in text:
         raise _NotPlainError
     document, namespaces = _head(text[:start])
-    events, end = _events(text, start, namespaces, sources, b"\t" in raw or b"\r" in raw)
+    events, end = _events(text, start, namespaces, sources, "\t" in text or "\r" in text)
     if not events:
         raise _NotPlainError
     tail = _TAIL.match(text, end)

@@ -38,6 +38,7 @@ __all__ = [
     "OFFSET_PATTERN",
     "TIMESTAMP_PATTERN",
     "URI_PATTERN",
+    "XML_SPACE",
     "CbvText",
     "DateTime",
     "DecimalValue",
@@ -73,14 +74,22 @@ DATETIME_PATTERN = rf"^{_STAMP}(?:Z|{_OFFSET})?$"
 """``xsd:dateTime`` (document creation dates): the offset is optional."""
 OFFSET_PATTERN = rf"^{_OFFSET}$"
 """``eventTimeZoneOffset``: ``±hh:mm``, at most ±14:00."""
-URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$"
-"""An absolute URI (scheme, colon, no white space): EPCs, locations, event IDs, CBV URIs."""
-CBV_PATTERN = r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:\S+|[A-Za-z][A-Za-z0-9_]*)$"
+XML_SPACE = " \t\n\r"
+"""XML white space, the only characters the XSD ``collapse`` facet strips (``str.strip()``
+alone also takes NEL, NBSP and other Unicode spaces, which a value must keep)."""
+_URI_CHAR = r"[^\s\x00-\x1f\x7f-\x9f]"
+# A character of a URI (or IRI) after its scheme: no white space and no control character
+# (RFC 3986 and 3987 allow neither, even as JSON and XML can carry some of them).
+URI_PATTERN = rf"^[A-Za-z][A-Za-z0-9+.\-]*:{_URI_CHAR}+$"
+"""An absolute URI (scheme, colon, no white space nor control character): EPCs, locations,
+event IDs, CBV URIs."""
+CBV_PATTERN = rf"^(?:[A-Za-z][A-Za-z0-9+.\-]*:{_URI_CHAR}+|[A-Za-z][A-Za-z0-9_]*)$"
 """A CBV value: an absolute URI, a CURIE, or a bare word (JSON-LD)."""
 UOM_PATTERN = r"^[A-Z0-9]{2,3}$"
 HEX_PATTERN = r"^(?:[0-9A-Fa-f]{2})+$"
 VERSION_PATTERN = r"^[0-9]+(?:\.[0-9]+)*$"
-EXTENSION_KEY_PATTERN = r"^[^@:\s][^:\s]*:\S+$"
+_PREFIX_CHAR = r"[^:\s\x00-\x1f\x7f-\x9f]"
+EXTENSION_KEY_PATTERN = rf"^[^@:\s\x00-\x1f\x7f-\x9f]{_PREFIX_CHAR}*:{_URI_CHAR}+$"
 """An extension member name: a CURIE or an absolute IRI (``prefix:local``)."""
 
 _TS_RE = re.compile(TIMESTAMP_PATTERN)

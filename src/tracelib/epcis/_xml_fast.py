@@ -23,6 +23,7 @@ from operator import attrgetter, methodcaller
 from typing import Any
 
 from ._extensions import fast_node
+from ._models_base import XML_SPACE
 from ._models_fast import validate_event
 from ._source import attach_namespaces
 from ._xml_read import _EP, _SPECS, _epcs, _ilmd, _location, ext_children, ext_node, text
@@ -31,6 +32,9 @@ from ._xml_read import _WRAPPERS as _WRAPPERS
 from ._xml_read_locate import namespaces_of
 
 __all__ = ["quick_event", "quick_events"]
+
+# XML white space only (str.strip() alone would also take NEL, NBSP and the like)
+_STRIP = methodcaller("strip", XML_SPACE)
 
 _EPC = "epc"
 _ID = "id"
@@ -97,7 +101,7 @@ def _location_value(child: Any, key: str) -> Any:
     if inner.tag != _ID:
         return _location(child)
     value = inner.text
-    ident = value.strip() if value else ""
+    ident = value.strip(XML_SPACE) if value else ""
     return _shared(_LOCATION_KEYS[key], ident, key, {"id": ident})
 
 
@@ -175,7 +179,7 @@ def _walk(element: Any, spec: dict[str, Any]) -> dict[str, Any] | bool | None:
             last = index
             if reader is None:
                 value = child.text
-                out[key] = value.strip() if value else ""
+                out[key] = value.strip(XML_SPACE) if value else ""
             elif reader is _epcs:
                 size = len(child)
                 items = list(islice(walk, size))
@@ -184,7 +188,7 @@ def _walk(element: Any, spec: dict[str, Any]) -> dict[str, Any] | bool | None:
                 values = list(map(_TEXT, items))
                 if None in values:
                     return None
-                out[key] = list(map(str.strip, values))
+                out[key] = list(map(_STRIP, values))
             elif reader is _location:
                 if len(child) != 1:
                     return False
@@ -192,7 +196,7 @@ def _walk(element: Any, spec: dict[str, Any]) -> dict[str, Any] | bool | None:
                 if inner.tag != _ID:
                     return False
                 value = inner.text
-                ident = value.strip() if value else ""
+                ident = value.strip(XML_SPACE) if value else ""
                 model = _LOCATION_KEYS[key].get(ident)
                 if model is None or model is True or model is False:
                     model = _shared(_LOCATION_KEYS[key], ident, key, {"id": ident})
@@ -261,12 +265,12 @@ def _by_children(element: Any, spec: dict[str, Any], out: dict[str, Any]) -> dic
             last = index
             if reader is None:
                 value = child.text
-                out[key] = value.strip() if value else ""
+                out[key] = value.strip(XML_SPACE) if value else ""
             elif reader is _epcs:
                 epcs = list(map(_TEXT, child.iterchildren(_EPC)))
                 if len(epcs) != len(child) or None in epcs:
                     return None
-                out[key] = list(map(str.strip, epcs))
+                out[key] = list(map(_STRIP, epcs))
             elif reader is _location:
                 out[key] = _location_value(child, key)
             elif reader is _ilmd:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import sys
+from operator import methodcaller
 from typing import Any, NamedTuple
 
 from lxml import etree
@@ -32,6 +33,7 @@ from lxml import etree
 from ..errors import EpcisError
 from ._extensions import fast_node
 from ._gc import PausedGc
+from ._models_base import XML_SPACE
 from ._models_fast import _VALIDATORS, _validators
 from ._source import attach_namespaces_all
 from ._xml_fast import _ILMDS, _LEAF, _LOCATION_KEYS, _remember, _shared
@@ -41,6 +43,13 @@ from ._xml_read_locate import namespaces_of
 from ._xml_safe import MAX_TEXT_NODE, SAFE_PARSER_KWARGS
 
 __all__ = ["plain_document"]
+
+# Values lose their XML white space only. str.strip() also takes the ASCII characters below
+# (none is an XML character: such a document is not plain) and Unicode spaces (NEL, NBSP...:
+# the values of a document that is not all ASCII are stripped of XML white space by name, a
+# little slower).
+_STRIP = methodcaller("strip", XML_SPACE)
+_NOT_XML_SPACES = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 
 _PARSER = etree.XMLParser(**SAFE_PARSER_KWARGS)
 
@@ -93,13 +102,14 @@ def _patterns(char: str) -> _Patterns:
 # Text of an element has no markup, no references (the document has no "&"), no carriage
 # return (XML turns CR LF into LF), no control characters (not XML characters) and no
 # non-characters U+FFFE, U+FFFF (the document has none). A document without carriage returns
-# and control characters anywhere takes the first patterns: "[^<]" is a quick loop of the
-# matcher, a character set costs about seven times as much per character.
+# takes the first patterns: "[^<]" is a quick loop of the matcher, a character set costs about
+# seven times as much per character. Their text may hold control characters, which the models
+# refuse in every value they check (identifiers, CBV values, timestamps) and _leaves in the
+# free text of extension and ILMD elements.
 _QUICK = _patterns("[^<]")
 _STRICT = _patterns("[^<&\\x00-\\x08\\x0b-\\x1f]")
-# The table changes control characters and CR (to "<"), nothing else: bytes.translate gives
-# back the very object when no byte changed, quicker than deleting and comparing lengths.
-_CONTROLS = bytes(ord("<") if code < 32 and code not in (9, 10) else code for code in range(256))
+# Not XML characters: the C0 controls but tab and line feed (carriage returns are apart).
+_CONTROL = re.compile("[\\x00-\\x08\\x0b-\\x1f]")
 
 # The XML declaration (optional) and the root start tag, in bytes; lxml checks them.
 _HEAD = re.compile(
@@ -144,7 +154,7 @@ def _leaves(text: str, nsmap: dict[str, str], leaf: re.Pattern[str]) -> tuple[An
     nodes = []
     for prefix, name, value in leaf.findall(text):
         namespace = nsmap.get(prefix)
-        if namespace is None or namespace == EPCIS_NS:
+        if namespace is None or namespace == EPCIS_NS or _CONTROL.search(value):
             raise _NotPlainError
         nodes.append(fast_node((namespace, name, prefix, value, *_LEAF)))
     return tuple(nodes)
@@ -173,9 +183,10 @@ def _ilmd(text: str, nsmap: dict[str, str], seen: dict[str, Any], leaf: re.Patte
 
 
 def _events(
-    text: str, start: int, end: int, root: Any, sources: bool, patterns: _Patterns
+    text: str, start: int, end: int, root: Any, sources: bool, patterns: _Patterns, strip: Any
 ) -> list[Any]:
-    """The event models of ``text[start:end]`` (the inside of ``<EventList>``)."""
+    """The event models of ``text[start:end]`` (the inside of ``<EventList>``), their values
+    stripped with ``strip``."""
     nsmap = root.nsmap
     key = tuple(nsmap.items())
     namespaces = namespaces_of(root) if sources else None
@@ -187,14 +198,13 @@ def _events(
     match = patterns.event.match
     epcs_of = patterns.epc.findall
     leaf = patterns.leaf
-    strip = str.strip
     bounded = end - start > _LIMIT
     events: list[Any] = []
     pos = start
     while pos < end:
         found = match(text, pos, end)
         if found is None:
-            if (bounded and end - pos > _LIMIT) or text[pos:end].strip(" \t\r\n"):
+            if (bounded and end - pos > _LIMIT) or text[pos:end].strip(XML_SPACE):
                 raise _NotPlainError
             break
         if bounded and found.end() - found.start() > _LIMIT:
@@ -268,12 +278,15 @@ def _read(data: bytes, sources: bool) -> Any:
         raise _NotPlainError
     if not text.isascii() and ("\ufffe" in text or "\uffff" in text):
         raise _NotPlainError
-    quick = data.translate(_CONTROLS) is data
+    if any(space in data for space in _NOT_XML_SPACES):
+        raise _NotPlainError
+    quick = "\r" not in text
+    strip: Any = str.strip if text.isascii() else _STRIP
     # libxml2's text node limit holds for white space too: the runs around the events.
     if len(text) > _LIMIT and (opened.end() > _LIMIT or len(text) - closed.start() > _LIMIT):
         raise _NotPlainError
     events = _events(
-        text, opened.end(), closed.start(), root, sources, _QUICK if quick else _STRICT
+        text, opened.end(), closed.start(), root, sources, _QUICK if quick else _STRICT, strip
     )
     # The dict and the validation of the tree reader's _capture (no header, no findings).
     out: dict[str, Any] = {"type": "EPCISDocument"}

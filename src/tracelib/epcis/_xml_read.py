@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import EpcisError
 from ._extensions import Extension, fast_attribute, fast_node
+from ._models_base import XML_SPACE
 from ._xml_names import (
     EPCIS_NS,
     EVENT_ORDER,
@@ -89,7 +90,7 @@ def _duplicate(element: Any, parent: Any) -> EpcisError:
 def text(element: Any) -> str:
     """The trimmed text of a standard element (``""`` when empty)."""
     value = element.text
-    return value.strip() if value else ""
+    return value.strip(XML_SPACE) if value else ""
 
 
 # -- extensions -----------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def ext_node(element: Any) -> Extension:
     children = [ext_node(child) for child in element if type(child.tag) is str]
     value = element.text
     if children:
-        if value is not None and not value.strip():
+        if value is not None and not value.strip(XML_SPACE):
             value = None
     elif value is None:
         value = ""
@@ -186,7 +187,7 @@ def _ids(element: Any, item: str) -> list[str]:
                 raise unknown(child, element)
             continue
         value = child.text
-        out.append(value.strip() if value else "")
+        out.append(value.strip(XML_SPACE) if value else "")
     return out
 
 
@@ -226,7 +227,7 @@ def _location(element: Any) -> dict[str, Any]:
     children = [child for child in element if type(child.tag) is str]
     if len(children) == 1 and children[0].tag == "id":  # the common case, inlined
         value = children[0].text
-        return {"id": value.strip() if value else ""}
+        return {"id": value.strip(XML_SPACE) if value else ""}
     return _point(element, _LOCATION)
 
 
@@ -239,7 +240,7 @@ def _typed_list(element: Any, item: str) -> list[dict[str, Any]]:
             entry = {item: text(child)}
             kind = child.get("type")
             if kind is not None:
-                entry["type"] = kind.strip()
+                entry["type"] = kind.strip(XML_SPACE)
             out.append(entry)
         elif type(tag) is str:
             raise unknown(child, element)
@@ -303,10 +304,10 @@ def _sensor_part(element: Any, allowed: frozenset[str]) -> dict[str, Any]:
             if key == "stringValue":
                 out[key] = value
             elif key == "booleanValue":
-                stripped = value.strip()
+                stripped = value.strip(XML_SPACE)
                 out[key] = _BOOLEANS.get(stripped, stripped)
             else:
-                out[key] = value.strip()
+                out[key] = value.strip(XML_SPACE)
         elif key[0] == "{":
             namespace, _, name = key[1:].partition("}")
             prefix = _attr_prefix(element, namespace)
@@ -325,7 +326,7 @@ def _sensor_part(element: Any, allowed: frozenset[str]) -> dict[str, Any]:
         if std_name(tag) is not None:
             raise unknown(child, element)
         nodes.append(ext_node(child))
-    if element.text is not None and element.text.strip():
+    if element.text is not None and element.text.strip(XML_SPACE):
         raise EpcisError(
             f"line {element.sourceline}: <{element_name(element)}> has text content; its "
             "fields are attributes",
@@ -458,7 +459,7 @@ def read_event(element: Any) -> tuple[dict[str, Any], list[Finding]]:
                 out[key].append(text(child))
             elif reader is None:
                 value = child.text
-                out[key] = value.strip() if value else ""
+                out[key] = value.strip(XML_SPACE) if value else ""
             elif reader is text:  # certificationInfo: one in the XSD, a list in the model
                 out[key] = [text(child)]
             else:

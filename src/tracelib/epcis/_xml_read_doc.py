@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from ..errors import EpcisError
 from ._extensions import Extension
 from ._gc import PausedGc
+from ._models_base import XML_SPACE
 from ._models_fast import with_events
 from ._source import attach_namespaces
 from ._xml_fast import quick_event, quick_events
@@ -124,7 +125,7 @@ def document_attributes(element: Any, out: dict[str, Any]) -> None:
     """``schemaVersion`` and ``creationDate`` of the root ``element`` (trimmed) into ``out``."""
     for key, value in element.items():
         if key in ("schemaVersion", "creationDate"):
-            out[key] = value.strip()
+            out[key] = value.strip(XML_SPACE)
 
 
 def validate_document(

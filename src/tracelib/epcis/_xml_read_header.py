@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import EpcisError
 from ._extensions import Extension, fast_node
+from ._models_base import XML_SPACE
 from ._xml_names import SBDH_NS, XSI_NS
 from ._xml_read import element_name, ext_children, ext_node, std_name, text, unknown
 
@@ -77,7 +78,7 @@ def exact_text(element: Any) -> str:
 def boolean(value: str) -> Any:
     """``True``/``False`` for the XSD boolean literals; any other text trimmed (the models
     refuse it with their own message)."""
-    stripped = value.strip()
+    stripped = value.strip(XML_SPACE)
     return _BOOLEANS.get(stripped, stripped)
 
 
@@ -228,7 +229,7 @@ def _sbdh_struct(
 
 
 def _attribute(element: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": (element.get("id") or "").strip()}
+    out: dict[str, Any] = {"id": (element.get("id") or "").strip(XML_SPACE)}
     node = ext_node(element)
     attrs = tuple(a for a in node.attributes if not (a.namespace is None and a.name == "id"))
     empty = not node.children and not attrs and node.xsi_type is None and node.text == ""
@@ -248,7 +249,7 @@ def _vocabulary_element(element: Any) -> dict[str, Any]:
         },
         repeated=frozenset({"attribute"}),
     )
-    out["id"] = (element.get("id") or "").strip()
+    out["id"] = (element.get("id") or "").strip(XML_SPACE)
     return out
 
 
@@ -262,7 +263,7 @@ def _vocabulary(element: Any) -> dict[str, Any]:
             )
         },
     )
-    out["type"] = (element.get("type") or "").strip()
+    out["type"] = (element.get("type") or "").strip(XML_SPACE)
     return out
 
 

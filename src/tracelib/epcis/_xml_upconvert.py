@@ -33,6 +33,7 @@ from lxml import etree
 
 from tracelib.errors import EpcisError, LossyConversionWarning
 
+from ._models_base import XML_SPACE
 from ._xml_upconvert_base import (
     CODE,
     DEEP_COPY,
@@ -100,7 +101,7 @@ def _check_root(root: etree._Element) -> None:
         fail(root, "missing the schemaVersion attribute (required in EPCIS 1.2)")
     if not is_decimal(version):
         fail(root, f"schemaVersion {shown(version)} is not a decimal")
-    number = Decimal(version.strip())
+    number = Decimal(version.strip(XML_SPACE))
     if number >= 2:
         fail(
             root,
@@ -134,7 +135,7 @@ def _check_names(root: etree._Element, kind: str) -> None:
             )
     for element in _TYPED(root):
         value = element.get(XSI_TYPE)
-        prefix, colon, _ = value.strip().rpartition(":")
+        prefix, colon, _ = value.strip(XML_SPACE).rpartition(":")
         if colon and prefix not in element.nsmap:
             fail(
                 element,

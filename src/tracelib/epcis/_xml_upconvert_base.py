@@ -381,8 +381,12 @@ _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _HEX = re.compile(r"([0-9a-fA-F]{2})*")
 
 
+_XML_SPACES = re.compile("[ \t\n\r]+")
+
+
 def _collapse(value: str) -> str:
-    return " ".join(value.split())
+    """The XSD ``collapse`` of ``value``: runs of XML white space (only) made one space."""
+    return _XML_SPACES.sub(" ", value).strip(" ")
 
 
 def is_date_time(value: str) -> bool:
