@@ -218,6 +218,9 @@ def _object_events(draw: st.DrawFn, prefixes: list[str]) -> dict[str, Any]:
             out[name] = {"id": draw(es.location_ids())}
     if prefixes and draw(st.booleans()):
         out["ilmd"] = _members(draw, prefixes, 1, 3)
+    if draw(st.booleans()):  # the standard members after "type" in any order
+        standard = draw(st.permutations(list(out)[1:]))
+        out = {"type": "ObjectEvent", **{name: out[name] for name in standard}}
     if prefixes:
         out.update(_members(draw, prefixes, 0, 3))
     return out

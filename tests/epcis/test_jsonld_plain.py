@@ -65,12 +65,13 @@ from tracelib.errors import TracelibError
 
 # -- the corpus -----------------------------------------------------------------------------------
 
-# Plain answers for few of the conformance files as they are (members in other orders, other
-# event types, nested extensions, members after the body...): this pins that count; the
+# Plain answers for few of the conformance files as they are (other event types, nested
+# extensions, members after the body...; 7 before the standard members could come in any
+# order): this pins that count; the
 # re-written and cut-down corpus below gives it work. Of the 98 cut-down documents, the one
 # not answered names an extension with a prefix its @context does not declare.
 _CORPUS_FILES = 215
-_CORPUS_ANSWERED = 7
+_CORPUS_ANSWERED = 13
 _REWRITTEN_ANSWERED = 11
 _CUT_DOWN_ANSWERED = 97
 _NOT_EPCIS = {"JSON-LD-Context", "JSON-Schema", "schemas", "Ontology", "REST Bindings", "contexts"}

@@ -285,6 +285,9 @@ _STILL_PLAIN = {"prefixed document member", "document id", "ignored fields", "as
 _STILL_PLAIN |= {"noncharacter", "delete character", "CRLF line ends", "CR line ends"}
 _STILL_PLAIN |= {"tab indents", "no line breaks", "white space around colons"}
 _STILL_PLAIN |= {"white space around commas", "empty extension value"}
+# standard members in another order (after "type", before the prefixed ones)
+_STILL_PLAIN |= {"action before the EPC list", "disposition before the step", "record time first"}
+_STILL_PLAIN |= {"read point after the location", "event id before the offset"}
 
 
 def _strayed(name: str) -> str:

@@ -88,13 +88,52 @@ def _event_pattern(comma: str, colon: str, space: str) -> re.Pattern[str]:
     )
 
 
+def _any_order_pattern(comma: str, colon: str, space: str) -> re.Pattern[str]:
+    """The pattern of a plain event whose standard members (after ``type``) come in any order,
+    each at most once: a member seen before makes its alternative fail (a conditional on its
+    group), so a repeated member leaves the event unmatched. The groups are those of
+    :func:`_event_pattern`; ``eventTime``, ``eventTimeZoneOffset`` and ``action`` may then be
+    missing (the reader checks them)."""
+
+    def member(group: str, name: str, value: str) -> str:
+        return f'"{name}"{colon}(?({group})(?!)|{value})'
+
+    location = f'\\{{{space}"id"{colon}{_S}{space}\\}}'
+    pairs = f"{_ANY}{colon}{_ANY}(?:{comma}{_ANY}{colon}{_ANY})*{_P}"
+    members = "|".join(
+        (
+            member("1", "eventTime", _S),
+            member("2", "recordTime", _S),
+            member("3", "eventTimeZoneOffset", _S),
+            member("4", "eventID", _S),
+            member("5", "epcList", f"\\[{space}((?:{_ANY}(?:{comma}{_ANY})*{_P})?{_P}){space}\\]"),
+            member("6", "action", _S),
+            member("7", "bizStep", _S),
+            member("8", "disposition", _S),
+            member("9", "readPoint", location),
+            member("10", "bizLocation", location),
+            member("11", "ilmd", f"\\{{{space}({pairs}){space}\\}}"),
+        )
+    )
+    return re.compile(
+        f'\\{{{space}"type"{colon}"ObjectEvent"'
+        + f"(?:{comma}(?:{members}))*{_P}"
+        + f"(?:{comma}{_S}{colon}{_S}((?:{comma}{_ANY}{colon}{_ANY})*{_P}))?{_P}"
+        + f"{space}\\}}{_W}(,?){_W}"
+    )
+
+
 # Any white space, then the separators of compact JSON (to_jsonld, orjson, JSON.stringify)
 # and of json.dumps: literal separators take the matcher a fifth less time than white space
-# loops. The reader tries the one that matched the event before first.
+# loops; then the same three with the standard members in any order (a few alternatives more
+# to try per member). The reader tries the one that matched the event before first.
 _EVENTS = (
     _event_pattern(f"{_W},{_W}", f"{_W}:{_W}", _W),
     _event_pattern(",", ":", ""),
     _event_pattern(", ", ": ", ""),
+    _any_order_pattern(", ", ": ", ""),
+    _any_order_pattern(",", ":", ""),
+    _any_order_pattern(f"{_W},{_W}", f"{_W}:{_W}", _W),
 )
 _PAIR = re.compile(f'"([^"]*)"{_W}:{_W}"([^"]*)"')
 _STRING = re.compile('"([^"]*)"')
@@ -214,7 +253,7 @@ def _events(
     points = _LOCATION_KEYS["readPoint"]
     places = _LOCATION_KEYS["bizLocation"]
     validate = (_VALIDATORS or _validators())["ObjectEvent"]
-    matches = [pattern.match for pattern in _EVENTS[1:]] + [_EVENTS[0].match]
+    matches = [pattern.match for pattern in (*_EVENTS[1:3], _EVENTS[0], *_EVENTS[3:])]
     match = matches[0]
     events: list[Any] = []
     separator = '", "'  # between the EPCs of the list: json.dumps's, then as found
@@ -242,6 +281,8 @@ def _events(
         (time, record, offset, ident, epcs, action, step, disposition, point, place, ilmd) = (
             groups := found.groups()
         )[:11]
+        if time is None or offset is None or action is None:  # members in any order
+            raise _NotPlainError
         out: dict[str, Any] = {
             "type": "ObjectEvent",
             "eventTime": time,
