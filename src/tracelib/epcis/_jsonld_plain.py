@@ -4,13 +4,14 @@ Most EPCIS JSON-LD is *plain*: an ``EPCISDocument`` whose ``epcisBody`` holds on
 ``eventList``, as the last member of the document, and whose events are ``ObjectEvent``
 objects with their frequent members (times, event ID, EPC list, action, business step,
 disposition, read point and business location ``{"id": ...}``, an ILMD of prefixed string
-members, prefixed string user extensions) in the order of the standard's examples and of
-:func:`~tracelib.epcis.jsonld.to_jsonld`, strings without escapes. :func:`plain_document`
-reads the events of such a document with one regular expression match each (the member
-names are literals of the pattern), builds the prepared dicts that
-:class:`~tracelib.epcis._jsonld_prep.Prep` makes of them, and checks them with the same
-quick validators (:mod:`~tracelib.epcis._models_fast`). No JSON value is made for the
-events, no hook looks for repeated member names (a fixed member order cannot repeat a
+members, prefixed string user extensions), ``type`` first, the standard members in any
+order (the patterns of the order of the standard's examples and of
+:func:`~tracelib.epcis.jsonld.to_jsonld` are tried first), the prefixed ones after them,
+strings without escapes. :func:`plain_document` reads the events of such a document with one
+regular expression match each (the member names are literals of the pattern), builds the
+prepared dicts that :class:`~tracelib.epcis._jsonld_prep.Prep` makes of them, and checks them
+with the same quick validators (:mod:`~tracelib.epcis._models_fast`). No JSON value is made
+for the events, no hook looks for repeated member names (the patterns cannot repeat a
 standard member; prefixed names are checked), which is most of what reading costs.
 
 The head of the document (``@context``, ``type``, ``schemaVersion``, ``creationDate``, a
