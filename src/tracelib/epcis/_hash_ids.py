@@ -277,16 +277,22 @@ def epc_tokens(values: tuple[str, ...], uri: Callable[[str], str]) -> list[str]:
     if not values:
         return []
     stems = _EPC_STEMS
+    limit = _MAX_SERIAL
     before_serial = "/" if values[0].startswith(_DL_STEM) else "."
     tokens: list[str] = []
     append = tokens.append
+    last: str | None = None  # the members of a list mostly share what precedes their serial
+    stem: str | None = None
     for value in values:
         head, _, serial = value.rpartition(before_serial)
-        stem = stems.get(head)
-        if stem and len(serial) <= _MAX_SERIAL and serial.isalnum() and serial.isascii():
+        if head != last:
+            last = head
+            stem = stems.get(head)
+        if stem and len(serial) <= limit and serial.isalnum() and serial.isascii():
             append(stem + serial)
         else:
             append(_epc_token(value, uri))
+            last = None  # _epc_token may have recorded a stem for this head
     tokens.sort()
     return tokens
 
