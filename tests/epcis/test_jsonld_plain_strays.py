@@ -209,6 +209,10 @@ _STRAYS = {
         '"eventID": "urn:uuid:00000000-0000-4000-8000-000000000001",',
         "",
     ),
+    "event id after the ilmd": (
+        '"eventID": "urn:uuid:00000000-0000-4000-8000-000000000001",',
+        "",
+    ),
     # odd values in plain places
     "read point with another member": ('000.1"}', '000.1", "ex:x": "1"}'),
     "read point without an id": ('{"id": "urn:epc:id:sgln:893012345.000.1"}', "{}"),
@@ -273,6 +277,10 @@ _MOVED = {
         '"eventTimeZoneOffset": "+07',
         '"eventID": "urn:uuid:00000000-0000-4000-8000-000000000001", "eventTimeZoneOffset": "+07',
     ),
+    "event id after the ilmd": (
+        '"ex:truck": "29C',
+        '"eventID": "urn:uuid:00000000-0000-4000-8000-000000000001", "ex:truck": "29C',
+    ),
     "ilmd last": ('"vn:driver": "Nguyễn Văn A"', '"vn:driver": "Nguyễn Văn A", ' + _ILMD),
     "schema version after the body": ("    ]\n  }\n}", '    ]\n  },\n  "schemaVersion": "2.0"\n}'),
     "context URL only": (
@@ -288,6 +296,7 @@ _STILL_PLAIN |= {"white space around commas", "empty extension value"}
 # standard members in another order (after "type", before the prefixed ones)
 _STILL_PLAIN |= {"action before the EPC list", "disposition before the step", "record time first"}
 _STILL_PLAIN |= {"read point after the location", "event id before the offset"}
+_STILL_PLAIN |= {"event id after the ilmd"}
 
 
 def _strayed(name: str) -> str:

@@ -56,6 +56,9 @@ _W = f"[ \\t\\n\\r]*{_P}"
 # matcher; its control characters are checked apart (see _read).
 _S = f'"([^"]*{_P})"'
 _ANY = f'"[^"]*{_P}"'
+# The name of the first prefixed member: with a colon, so that a standard member out of the
+# fixed order is not taken for an extension (the patterns in any order then read the event).
+_PREFIXED = f'"([^":]*{_P}:[^"]*{_P})"'
 
 
 def _event_pattern(comma: str, colon: str, space: str) -> re.Pattern[str]:
@@ -83,7 +86,7 @@ def _event_pattern(comma: str, colon: str, space: str) -> re.Pattern[str]:
         + optional("bizLocation", f'\\{{{space}"id"{colon}{_S}{space}\\}}')
         + optional("ilmd", f"\\{{{space}({pairs}){space}\\}}")
         # prefixed members: the first one's name and value, then the text of the others
-        + f"(?:{comma}{_S}{colon}{_S}((?:{comma}{_ANY}{colon}{_ANY})*{_P}))?{_P}"
+        + f"(?:{comma}{_PREFIXED}{colon}{_S}((?:{comma}{_ANY}{colon}{_ANY})*{_P}))?{_P}"
         # the separator from the next event (or the end of the list)
         + f"{space}\\}}{_W}(,?){_W}"
     )
@@ -119,7 +122,7 @@ def _any_order_pattern(comma: str, colon: str, space: str) -> re.Pattern[str]:
     return re.compile(
         f'\\{{{space}"type"{colon}"ObjectEvent"'
         + f"(?:{comma}(?:{members}))*{_P}"
-        + f"(?:{comma}{_S}{colon}{_S}((?:{comma}{_ANY}{colon}{_ANY})*{_P}))?{_P}"
+        + f"(?:{comma}{_PREFIXED}{colon}{_S}((?:{comma}{_ANY}{colon}{_ANY})*{_P}))?{_P}"
         + f"{space}\\}}{_W}(,?){_W}"
     )
 
