@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 import sys
-from operator import methodcaller
 from typing import Any, NamedTuple
 
 from lxml import etree
@@ -36,7 +35,7 @@ from ._gc import PausedGc
 from ._models_base import XML_SPACE
 from ._models_fast import _VALIDATORS, _validators
 from ._source import attach_namespaces_all
-from ._xml_fast import _ILMDS, _LEAF, _LOCATION_KEYS, _remember, _shared
+from ._xml_fast import _ILMDS, _LEAF, _LOCATION_KEYS, _STRIP, _remember, _shared
 from ._xml_names import EPCIS_NS
 from ._xml_read_doc import document_attributes, validate_document
 from ._xml_read_locate import namespaces_of
@@ -46,9 +45,8 @@ __all__ = ["plain_document"]
 
 # Values lose their XML white space only. str.strip() also takes the ASCII characters below
 # (none is an XML character: such a document is not plain) and Unicode spaces (NEL, NBSP...:
-# the values of a document that is not all ASCII are stripped of XML white space by name, a
-# little slower).
-_STRIP = methodcaller("strip", XML_SPACE)
+# the values of a document that is not all ASCII are stripped of XML white space by name with
+# _xml_fast._STRIP, a little slower).
 _NOT_XML_SPACES = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 
 _PARSER = etree.XMLParser(**SAFE_PARSER_KWARGS)
